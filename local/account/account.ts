@@ -1,0 +1,147 @@
+import type { Clock } from '../../shared/time/clock.ts';
+
+/** One SDK call as the in-memory account sees it. */
+export interface SandboxCall {
+  /** SDK v3 `context.clientName`, e.g. `EKSClient`. */
+  clientName: string;
+  /** SDK v3 `context.commandName`, e.g. `DescribeClusterCommand`. */
+  commandName: string;
+  input: unknown;
+  accountId: string;
+  region: string;
+}
+
+export interface CallContext {
+  accountId: string;
+  region: string;
+  clock: Clock;
+  /** Records a change of state, for the sandbox timeline and for tests. */
+  changed(change: Omit<SandboxChange, 'at' | 'accountId' | 'region'>): void;
+}
+
+export interface SandboxChange {
+  at: Date;
+  accountId: string;
+  region: string;
+  service: string;
+  action: string;
+  resource: string;
+  detail?: string;
+}
+
+export interface SandboxCallRecord {
+  at: Date;
+  service: string;
+  operation: string;
+  accountId: string;
+  region: string;
+  error?: string;
+}
+
+// Handlers are typed by each service with the SDK's own input/output types; `never` keeps this map
+// assignable from any of them without `any`.
+export type CommandHandler = (input: never, context: CallContext) => unknown;
+
+/** A service of the in-memory account: the SDK client it answers for, and its commands. */
+export interface SandboxService {
+  readonly clientName: string;
+  /** Short name used in the timeline: `eks`, `ssm`. */
+  readonly label: string;
+  readonly commands: Readonly<Record<string, CommandHandler>>;
+}
+
+interface Fault {
+  clientName: string;
+  commandName: string;
+  remaining: number;
+  error: () => Error;
+}
+
+export class SandboxNotImplementedError extends Error {
+  override readonly name = 'SandboxNotImplementedError';
+}
+
+/**
+ * The in-memory AWS account behind the sandbox and the integration tests. Each capability registers the
+ * services it needs; the SDK plugin (`sdk-plugin.ts`) routes every command of a real SDK v3 client here.
+ */
+export class SandboxAccount {
+  readonly accountId: string;
+  readonly defaultRegion: string;
+  readonly clock: Clock;
+  readonly changes: SandboxChange[] = [];
+  readonly calls: SandboxCallRecord[] = [];
+  readonly #services = new Map<string, SandboxService>();
+  readonly #faults: Fault[] = [];
+  readonly #listeners: ((change: SandboxChange) => void)[] = [];
+
+  constructor(options: { clock: Clock; accountId?: string; defaultRegion?: string }) {
+    this.clock = options.clock;
+    this.accountId = options.accountId ?? '111122223333';
+    this.defaultRegion = options.defaultRegion ?? 'eu-west-1';
+  }
+
+  register<S extends SandboxService>(service: S): S {
+    this.#services.set(service.clientName, service);
+    return service;
+  }
+
+  onChange(listener: (change: SandboxChange) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** The next `times` calls of that command fail with `error()` (e.g. a ThrottlingException). */
+  injectFault(fault: { clientName: string; commandName: string; times?: number; error: () => Error }): void {
+    this.#faults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  /** How many calls an operation received, e.g. `callCount('eks', 'TagResource')`. */
+  callCount(service: string, operation?: string): number {
+    return this.calls.filter((call) => call.service === service && (operation === undefined || call.operation === operation)).length;
+  }
+
+  async handle(call: SandboxCall): Promise<unknown> {
+    const service = this.#services.get(call.clientName);
+    const operation = call.commandName.replace(/Command$/, '');
+    const record: SandboxCallRecord = {
+      at: this.clock.now(),
+      service: service?.label ?? call.clientName,
+      operation,
+      accountId: call.accountId,
+      region: call.region,
+    };
+    this.calls.push(record);
+    try {
+      const fault = this.#takeFault(call);
+      if (fault) throw fault;
+      const handler = service?.commands[call.commandName];
+      if (!service || !handler) {
+        throw new SandboxNotImplementedError(`the sandbox account does not implement ${call.clientName}.${operation}`);
+      }
+      return await handler(call.input as never, this.#context(call, service));
+    } catch (error) {
+      record.error = (error as Error).name;
+      throw error;
+    }
+  }
+
+  #takeFault(call: SandboxCall): Error | undefined {
+    const fault = this.#faults.find((candidate) => candidate.clientName === call.clientName && candidate.commandName === call.commandName && candidate.remaining > 0);
+    if (!fault) return undefined;
+    fault.remaining -= 1;
+    return fault.error();
+  }
+
+  #context(call: SandboxCall, service: SandboxService): CallContext {
+    return {
+      accountId: call.accountId,
+      region: call.region,
+      clock: this.clock,
+      changed: (change) => {
+        const full: SandboxChange = { at: this.clock.now(), accountId: call.accountId, region: call.region, ...change, service: change.service || service.label };
+        this.changes.push(full);
+        for (const listener of this.#listeners) listener(full);
+      },
+    };
+  }
+}

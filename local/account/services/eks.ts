@@ -1,0 +1,138 @@
+import {
+  BadRequestException,
+  type Cluster,
+  type CreateClusterCommandInput,
+  type CreateClusterCommandOutput,
+  type DescribeClusterCommandInput,
+  type DescribeClusterCommandOutput,
+  InvalidParameterException,
+  type ListClustersCommandInput,
+  type ListClustersCommandOutput,
+  type ListTagsForResourceCommandInput,
+  type ListTagsForResourceCommandOutput,
+  NotFoundException,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  type TagResourceCommandInput,
+  type UntagResourceCommandInput,
+} from '@aws-sdk/client-eks';
+import type { Clock } from '../../../shared/time/clock.ts';
+import type { CallContext, SandboxService } from '../account.ts';
+import { validateTags } from './tag-rules.ts';
+
+type Output<T> = Omit<T, '$metadata'>;
+type Target = { accountId: string; region: string };
+
+interface ClusterRecord {
+  cluster: Cluster;
+  /** Virtual time at which a CREATING cluster becomes ACTIVE. */
+  activeAt: number;
+}
+
+/** EKS control planes take 10 to 15 minutes to create; the sandbox takes 12 on the virtual clock. */
+const CLUSTER_CREATION_MS = 12 * 60_000;
+const DEFAULT_VERSION = '1.33';
+
+/**
+ * Amazon EKS in the in-memory account. Capabilities add node groups, add-ons and updates; this part holds
+ * clusters and their tags with the rules of the EKS API reference.
+ */
+export class SandboxEks implements SandboxService {
+  readonly clientName = 'EKSClient';
+  readonly label = 'eks';
+  readonly #clusters = new Map<string, ClusterRecord>();
+  readonly #clock: Clock;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  readonly commands = {
+    CreateClusterCommand: (input: CreateClusterCommandInput, ctx: CallContext): Output<CreateClusterCommandOutput> => {
+      if (!input.name) throw new InvalidParameterException({ message: 'name is required', $metadata: {} });
+      if (this.#clusters.has(this.#key(ctx, input.name))) {
+        throw new ResourceInUseException({ message: `Cluster already exists with name: ${input.name}`, clusterName: input.name, $metadata: {} });
+      }
+      validateTags(input.tags ?? {}, {}, (message) => new InvalidParameterException({ message, $metadata: {} }));
+      const cluster = this.#put(ctx, input.name, { version: input.version ?? DEFAULT_VERSION, tags: input.tags ?? {}, roleArn: input.roleArn }, CLUSTER_CREATION_MS);
+      ctx.changed({ service: 'eks', action: 'CreateCluster', resource: `cluster/${input.name}`, detail: `version ${cluster.version}` });
+      return { cluster: this.#view(ctx, input.name) };
+    },
+    DescribeClusterCommand: (input: DescribeClusterCommandInput, ctx: CallContext): Output<DescribeClusterCommandOutput> => ({
+      cluster: this.#view(ctx, input.name ?? ''),
+    }),
+    ListClustersCommand: (input: ListClustersCommandInput, ctx: CallContext): Output<ListClustersCommandOutput> => {
+      // EKS ListClusters: maxResults 1-100, default 100.
+      const max = input.maxResults ?? 100;
+      if (max < 1 || max > 100) throw new InvalidParameterException({ message: 'maxResults must be between 1 and 100', $metadata: {} });
+      const names = [...this.#clusters.keys()].filter((key) => key.startsWith(`${ctx.accountId}/${ctx.region}/`)).map((key) => key.split('/')[2] ?? '').sort();
+      const start = input.nextToken ? Number(Buffer.from(input.nextToken, 'base64url').toString()) : 0;
+      const page = names.slice(start, start + max);
+      const next = start + max < names.length ? Buffer.from(String(start + max)).toString('base64url') : undefined;
+      return { clusters: page, ...(next ? { nextToken: next } : {}) };
+    },
+    TagResourceCommand: (input: TagResourceCommandInput, ctx: CallContext): Output<Record<string, never>> => {
+      const record = this.#byArn(ctx, input.resourceArn);
+      const existing = record.cluster.tags ?? {};
+      validateTags(input.tags ?? {}, existing, (message) => new BadRequestException({ message, $metadata: {} }));
+      record.cluster.tags = { ...existing, ...input.tags };
+      ctx.changed({ service: 'eks', action: 'TagResource', resource: `cluster/${record.cluster.name}`, detail: Object.entries(input.tags ?? {}).map(([key, value]) => `${key}=${value}`).join(', ') });
+      return {};
+    },
+    UntagResourceCommand: (input: UntagResourceCommandInput, ctx: CallContext): Output<Record<string, never>> => {
+      const record = this.#byArn(ctx, input.resourceArn);
+      const tags = { ...record.cluster.tags };
+      for (const key of input.tagKeys ?? []) delete tags[key];
+      record.cluster.tags = tags;
+      ctx.changed({ service: 'eks', action: 'UntagResource', resource: `cluster/${record.cluster.name}`, detail: (input.tagKeys ?? []).join(', ') });
+      return {};
+    },
+    ListTagsForResourceCommand: (input: ListTagsForResourceCommandInput, ctx: CallContext): Output<ListTagsForResourceCommandOutput> => ({
+      tags: { ...this.#byArn(ctx, input.resourceArn).cluster.tags },
+    }),
+  };
+
+  /** Adds a cluster as if it had been created earlier (scenarios and tests start from a fleet). */
+  seedCluster(target: Target, name: string, options: { version?: string; tags?: Record<string, string>; status?: 'CREATING' | 'ACTIVE' } = {}): Cluster {
+    const creationMs = options.status === 'CREATING' ? CLUSTER_CREATION_MS : 0;
+    return structuredClone(this.#put(target, name, { version: options.version ?? DEFAULT_VERSION, tags: options.tags ?? {} }, creationMs));
+  }
+
+  #put(ctx: Target, name: string, fields: Pick<Cluster, 'version' | 'tags' | 'roleArn'>, creationMs: number): Cluster {
+    const now = this.#clock.now();
+    const cluster: Cluster = {
+      name,
+      arn: `arn:aws:eks:${ctx.region}:${ctx.accountId}:cluster/${name}`,
+      createdAt: now,
+      status: creationMs > 0 ? 'CREATING' : 'ACTIVE',
+      endpoint: `https://${name.toLowerCase()}.gr7.${ctx.region}.eks.amazonaws.com`,
+      platformVersion: 'eks.1',
+      ...fields,
+    };
+    this.#clusters.set(this.#key(ctx, name), { cluster, activeAt: now.getTime() + creationMs });
+    return cluster;
+  }
+
+  #key(ctx: Target, name: string): string {
+    return `${ctx.accountId}/${ctx.region}/${name}`;
+  }
+
+  #record(ctx: CallContext, name: string): ClusterRecord {
+    const record = this.#clusters.get(this.#key(ctx, name));
+    if (!record) throw new ResourceNotFoundException({ message: `No cluster found for name: ${name}.`, clusterName: name, $metadata: {} });
+    if (record.cluster.status === 'CREATING' && this.#clock.now().getTime() >= record.activeAt) record.cluster.status = 'ACTIVE';
+    return record;
+  }
+
+  #view(ctx: CallContext, name: string): Cluster {
+    return structuredClone(this.#record(ctx, name).cluster);
+  }
+
+  #byArn(ctx: CallContext, arn: string | undefined): ClusterRecord {
+    // TagResource and friends answer NotFoundException (not ResourceNotFoundException) for an unknown ARN.
+    const match = /^arn:aws[a-z-]*:eks:([^:]+):(\d{12}):cluster\/(.+)$/.exec(arn ?? '');
+    const record = match && match[1] === ctx.region && match[2] === ctx.accountId ? this.#clusters.get(this.#key(ctx, match[3] ?? '')) : undefined;
+    if (!record) throw new NotFoundException({ message: `Resource not found: ${arn}`, $metadata: {} });
+    return this.#record(ctx, record.cluster.name ?? '');
+  }
+}

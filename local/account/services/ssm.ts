@@ -1,0 +1,83 @@
+import {
+  type GetParameterCommandInput,
+  type GetParameterCommandOutput,
+  type GetParametersCommandInput,
+  type GetParametersCommandOutput,
+  type Parameter,
+  ParameterAlreadyExists,
+  ParameterNotFound,
+  type PutParameterCommandInput,
+  type PutParameterCommandOutput,
+  ValidationException,
+} from '@aws-sdk/client-ssm';
+import type { Clock } from '../../../shared/time/clock.ts';
+import type { CallContext, SandboxService } from '../account.ts';
+
+type Output<T> = Omit<T, '$metadata'>;
+type Target = { accountId: string; region: string };
+
+/** SSM Parameter Store: String, StringList and SecureString parameters (the public EKS AMI parameters too). */
+export class SandboxSsm implements SandboxService {
+  readonly clientName = 'SSMClient';
+  readonly label = 'ssm';
+  readonly #parameters = new Map<string, Parameter>();
+  readonly #clock: Clock;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  readonly commands = {
+    GetParameterCommand: (input: GetParameterCommandInput, ctx: CallContext): Output<GetParameterCommandOutput> => ({
+      Parameter: this.#read(ctx, input.Name ?? '', input.WithDecryption ?? false),
+    }),
+    GetParametersCommand: (input: GetParametersCommandInput, ctx: CallContext): Output<GetParametersCommandOutput> => {
+      // GetParameters takes at most 10 names.
+      if ((input.Names?.length ?? 0) > 10) throw new ValidationException({ message: 'Member must have length less than or equal to 10', $metadata: {} });
+      const found: Parameter[] = [];
+      const invalid: string[] = [];
+      for (const name of input.Names ?? []) {
+        if (this.#parameters.has(this.#key(ctx, name))) found.push(this.#read(ctx, name, input.WithDecryption ?? false));
+        else invalid.push(name);
+      }
+      return { Parameters: found, InvalidParameters: invalid };
+    },
+    PutParameterCommand: (input: PutParameterCommandInput, ctx: CallContext): Output<PutParameterCommandOutput> => {
+      const name = input.Name ?? '';
+      const previous = this.#parameters.get(this.#key(ctx, name));
+      if (previous && !input.Overwrite) throw new ParameterAlreadyExists({ message: `The parameter already exists: ${name}`, $metadata: {} });
+      const version = (previous?.Version ?? 0) + 1;
+      this.#put(ctx, name, input.Value ?? '', input.Type ?? previous?.Type ?? 'String', version);
+      ctx.changed({ service: 'ssm', action: 'PutParameter', resource: name, detail: input.Type === 'SecureString' ? 'SecureString (value hidden)' : `version ${version}` });
+      return { Version: version, Tier: 'Standard' };
+    },
+  };
+
+  seedParameter(target: Target, name: string, value: string, type: 'String' | 'SecureString' | 'StringList' = 'String'): void {
+    this.#put(target, name, value, type, 1);
+  }
+
+  #put(target: Target, name: string, value: string, type: Parameter['Type'], version: number): void {
+    this.#parameters.set(this.#key(target, name), {
+      Name: name,
+      Type: type,
+      Value: value,
+      Version: version,
+      LastModifiedDate: this.#clock.now(),
+      ARN: `arn:aws:ssm:${target.region}:${target.accountId}:parameter${name.startsWith('/') ? '' : '/'}${name}`,
+      DataType: 'text',
+    });
+  }
+
+  #read(ctx: CallContext, name: string, decrypt: boolean): Parameter {
+    const parameter = this.#parameters.get(this.#key(ctx, name));
+    if (!parameter) throw new ParameterNotFound({ message: `Parameter ${name} not found.`, $metadata: {} });
+    // Without WithDecryption, SSM returns a SecureString's ciphertext, never its value.
+    if (parameter.Type === 'SecureString' && !decrypt) return { ...parameter, Value: Buffer.from(`kms-ciphertext:${name}`).toString('base64') };
+    return { ...parameter };
+  }
+
+  #key(target: Target, name: string): string {
+    return `${target.accountId}/${target.region}/${name}`;
+  }
+}
