@@ -1,0 +1,13 @@
+import { loadConfigFile } from '../shared/config/load.ts';
+import { buildRoles } from './iam.ts';
+
+/** What serverless.yml takes from the configuration, validated with the schema the functions use. */
+export async function loadDeployment(file: string) {
+  const config = await loadConfigFile(file);
+  return {
+    configFile: file,
+    /** An esbuild `define` value is a JS expression, and JSON is one. */
+    bundledConfig: JSON.stringify(config),
+    roles: buildRoles(config),
+  };
+}

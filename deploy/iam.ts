@@ -1,0 +1,116 @@
+import type { Config } from '../shared/config/schema.ts';
+import type { SecretRef } from '../shared/notify/settings.ts';
+
+/**
+ * One IAM role per function, least privilege. Each function lists only the actions it calls, on the
+ * narrowest resources AWS lets the action be scoped to; the statements every function needs (its own log
+ * group, the failure queue, the secrets named in the configuration, the roles it assumes in other accounts)
+ * are added here once. serverless.yml points each function at `<Name>Role`.
+ */
+type Sub = { 'Fn::Sub': string };
+type Resource = string | Sub | { 'Fn::GetAtt': [string, string] };
+
+export interface Statement {
+  Effect: 'Allow';
+  Action: string[];
+  Resource: Resource | Resource[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+const sub = (text: string): Sub => ({ 'Fn::Sub': text });
+const ACCOUNT_CLUSTERS = sub('arn:${AWS::Partition}:eks:*:${AWS::AccountId}:cluster/*');
+
+/** What each function calls, beyond what every function gets. Keys are serverless.yml function names. */
+export const FUNCTION_PERMISSIONS: Record<string, Statement[]> = {
+  clusterOnboarding: [
+    { Effect: 'Allow', Action: ['eks:DescribeCluster', 'eks:TagResource'], Resource: ACCOUNT_CLUSTERS },
+  ],
+};
+
+export function roleLogicalId(functionName: string): string {
+  return `${functionName.charAt(0).toUpperCase()}${functionName.slice(1)}Role`;
+}
+
+export function buildRoles(config: Config): Record<string, object> {
+  const shared = sharedStatements(config);
+  return Object.fromEntries(
+    Object.entries(FUNCTION_PERMISSIONS).map(([name, statements]) => [
+      roleLogicalId(name),
+      {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          },
+          Policies: [
+            {
+              PolicyName: name,
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                    Resource: sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/\${AWS::StackName}-${name}:*`),
+                  },
+                  // The on-failure destination: Lambda sends the failed event with the function's own role.
+                  { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['FailureQueue', 'Arn'] } },
+                  ...shared,
+                  ...statements,
+                ],
+              },
+            },
+          ],
+        },
+      },
+    ]),
+  );
+}
+
+function sharedStatements(config: Config): Statement[] {
+  const refs = secretRefs(config);
+  const parameters = refs.flatMap((ref) => ('ssmParameter' in ref ? [sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${ref.ssmParameter}`)] : []));
+  const secrets = refs.flatMap((ref) => ('secretsManager' in ref ? [secretArnPattern(ref.secretsManager)] : []));
+  const statements: Statement[] = [];
+  // SecureString parameters encrypted with the AWS managed key aws/ssm need no kms:Decrypt grant of their
+  // own; a customer managed key's policy must allow the role (documented in the README).
+  if (parameters.length > 0) statements.push({ Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: parameters });
+  if (secrets.length > 0) statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secrets });
+  if (config.accounts.length > 0) {
+    statements.push({ Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: config.accounts.map((account) => account.roleArn) });
+  }
+  return statements;
+}
+
+function secretRefs(config: Config): SecretRef[] {
+  const refs: SecretRef[] = [];
+  if (config.notify.slack) refs.push(config.notify.slack.secret);
+  for (const destination of config.logs.destinations) {
+    switch (destination.type) {
+      case 'http':
+      case 'loki':
+        if (destination.authorization) refs.push(destination.authorization);
+        break;
+      case 'splunk':
+        refs.push(destination.token);
+        break;
+      case 'datadog':
+        refs.push(destination.apiKey);
+        break;
+      case 'opensearch':
+        if (destination.auth.kind === 'basic') refs.push(destination.auth.password);
+        break;
+      case 's3':
+      case 'firehose':
+        break;
+    }
+  }
+  return refs;
+}
+
+// A secret given by name has a random six-character suffix in its ARN: IAM needs `-??????` to match it.
+function secretArnPattern(nameOrArn: string): Resource {
+  if (nameOrArn.startsWith('arn:')) return nameOrArn;
+  return sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${nameOrArn}-??????`);
+}

@@ -1,0 +1,11 @@
+import { DescribeClusterCommand, type EKSClient, TagResourceCommand } from '@aws-sdk/client-eks';
+
+/** The EKS calls the creator record makes (a narrow port: only these two). */
+export async function readCluster(eks: EKSClient, name: string) {
+  const { cluster } = await eks.send(new DescribeClusterCommand({ name }));
+  return { arn: cluster?.arn, tags: cluster?.tags ?? {}, version: cluster?.version, status: cluster?.status };
+}
+
+export async function tagCluster(eks: EKSClient, arn: string, tags: Record<string, string>): Promise<void> {
+  await eks.send(new TagResourceCommand({ resourceArn: arn, tags }));
+}

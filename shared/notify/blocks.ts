@@ -1,0 +1,209 @@
+import { escapeMrkdwn } from './escape.ts';
+
+/**
+ * The few Block Kit blocks eksops messages use, their builders, and `fitMessage`, which keeps a message
+ * inside Slack's limits with the cut made visible, so that a long scan report is shortened instead of
+ * rejected with invalid_blocks.
+ *
+ * Builders take mrkdwn: compose it from trusted markup and `escapeMrkdwn` / `inlineCode` of untrusted values.
+ */
+
+export interface PlainTextObject {
+  type: 'plain_text';
+  text: string;
+}
+export interface MrkdwnTextObject {
+  type: 'mrkdwn';
+  text: string;
+}
+export type TextObject = PlainTextObject | MrkdwnTextObject;
+
+export interface HeaderBlock {
+  type: 'header';
+  text: PlainTextObject;
+}
+export interface SectionBlock {
+  type: 'section';
+  text?: TextObject;
+  fields?: TextObject[];
+}
+export interface ContextBlock {
+  type: 'context';
+  elements: TextObject[];
+}
+export interface DividerBlock {
+  type: 'divider';
+}
+export type Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock;
+
+// Slack, Block Kit reference (docs.slack.dev/reference/block-kit/blocks): "You can include up to 50 blocks in
+// each message". Header block: plain_text "Maximum length for the text in this field is 150 characters".
+// Section block: text "maximum length is 3000 characters"; fields "Maximum number of items is 10. Maximum
+// length for the text in each item is 2000 characters". Context block: elements "Maximum number of items is
+// 10". Text object (composition objects reference): text "maximum length is 3000 characters".
+export const SLACK_LIMITS = {
+  blocksPerMessage: 50,
+  headerText: 150,
+  sectionText: 3000,
+  sectionFields: 10,
+  sectionFieldText: 2000,
+  contextElements: 10,
+  textObjectText: 3000,
+  // Slack, changelog "Truncating really long messages" (2018-04): the top-level text is truncated beyond
+  // 40,000 characters and apps were asked to stay under 4,000. It is the notification preview and the
+  // screen-reader text, so we keep it to the smaller figure.
+  fallbackText: 4000,
+} as const;
+
+export function header(text: string): HeaderBlock {
+  // plain_text is shown as typed (no mrkdwn, no mentions), so untrusted text needs no escaping here.
+  return { type: 'header', text: { type: 'plain_text', text } };
+}
+
+export function section(mrkdwn: string): SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: mrkdwn } };
+}
+
+export function fields(items: readonly string[]): SectionBlock {
+  return { type: 'section', fields: items.map((text) => ({ type: 'mrkdwn', text })) };
+}
+
+export function context(elements: readonly string[]): ContextBlock {
+  return { type: 'context', elements: elements.map((text) => ({ type: 'mrkdwn', text })) };
+}
+
+export function divider(): DividerBlock {
+  return { type: 'divider' };
+}
+
+/**
+ * One item per line under an optional title, cut at an item boundary to fit a section: a list cut short
+ * ends with "… N more" (N = the items left out).
+ */
+export function list(items: readonly string[], options: { title?: string; maxItems?: number } = {}): SectionBlock {
+  const limit = SLACK_LIMITS.sectionText;
+  const head = options.title === undefined ? [] : [truncateText(options.title, Math.floor(limit / 2))];
+  if (items.length === 0) return section([...head, '_(none)_'].join('\n'));
+
+  const maxItems = Math.max(0, Math.min(items.length, options.maxItems ?? items.length));
+  const shown: string[] = [];
+  for (const item of items.slice(0, maxItems)) {
+    const left = items.length - shown.length - 1;
+    const more = left > 0 ? [`… ${left} more`] : [];
+    const line = `• ${item}`;
+    const fits = [...head, ...shown, line, ...more].join('\n').length <= limit;
+    if (fits) {
+      shown.push(line);
+      continue;
+    }
+    if (shown.length === 0) {
+      // A single huge first item: show its beginning rather than nothing at all.
+      const room = limit - [...head, '', ...more].join('\n').length;
+      shown.push(truncateText(line, room));
+    }
+    break;
+  }
+  const left = items.length - shown.length;
+  return section([...head, ...shown, ...(left > 0 ? [`… ${left} more`] : [])].join('\n'));
+}
+
+/** mrkdwn for a mention of a validated user group (S…) or user (U…/W…) ID. */
+export function mention(slackId: string): string {
+  if (!/^[SUW][A-Z0-9]+$/.test(slackId)) throw new RangeError('not a Slack user group or user ID');
+  return slackId.startsWith('S') ? `<!subteam^${slackId}>` : `<@${slackId}>`;
+}
+
+/**
+ * Cuts `text` to at most `max` characters, ending with "… (N more characters)". Never cuts inside a
+ * surrogate pair, an HTML entity or a <…> control sequence, which would leave broken markup behind.
+ */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let keep = max;
+  for (;;) {
+    const kept = safePrefix(text, keep);
+    const suffix = `… (${text.length - kept.length} more characters)`;
+    if (kept.length + suffix.length <= max || keep <= 0) return (kept + suffix).slice(0, Math.max(max, 0));
+    keep = Math.min(keep, kept.length) - (kept.length + suffix.length - max);
+  }
+}
+
+function safePrefix(text: string, length: number): string {
+  let prefix = text.slice(0, Math.max(0, length));
+  const last = prefix.charCodeAt(prefix.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) prefix = prefix.slice(0, -1);
+  const openSequence = prefix.lastIndexOf('<');
+  if (openSequence > prefix.lastIndexOf('>')) prefix = prefix.slice(0, openSequence);
+  const openEntity = prefix.lastIndexOf('&');
+  if (openEntity > prefix.lastIndexOf(';') && prefix.length - openEntity < 6) prefix = prefix.slice(0, openEntity);
+  return prefix;
+}
+
+/** A copy of `blocks` that Slack accepts, every cut stated in the message itself. */
+export function fitMessage(blocks: readonly Block[]): Block[] {
+  const fitted = blocks.map(fitBlock);
+  const max = SLACK_LIMITS.blocksPerMessage;
+  if (fitted.length <= max) return fitted;
+  const dropped = fitted.length - (max - 1);
+  return [...fitted.slice(0, max - 1), context([`… ${dropped} more blocks`])];
+}
+
+function fitBlock(block: Block): Block {
+  switch (block.type) {
+    case 'header':
+      return { ...block, text: fitTextObject(block.text, SLACK_LIMITS.headerText) };
+    case 'section':
+      return fitSection(block);
+    case 'context':
+      return {
+        ...block,
+        elements: capItems(block.elements, SLACK_LIMITS.contextElements).map((element) =>
+          fitTextObject(element, SLACK_LIMITS.textObjectText),
+        ),
+      };
+    case 'divider':
+      return block;
+  }
+}
+
+function fitSection(block: SectionBlock): SectionBlock {
+  const fitted: SectionBlock = { ...block };
+  if (block.text !== undefined) fitted.text = fitTextObject(block.text, SLACK_LIMITS.sectionText);
+  if (block.fields !== undefined) {
+    fitted.fields = capItems(block.fields, SLACK_LIMITS.sectionFields).map((field) =>
+      fitTextObject(field, SLACK_LIMITS.sectionFieldText),
+    );
+  }
+  return fitted;
+}
+
+function fitTextObject<T extends TextObject>(object: T, max: number): T {
+  return object.text.length <= max ? object : { ...object, text: truncateText(object.text, max) };
+}
+
+function capItems(items: readonly TextObject[], max: number): TextObject[] {
+  if (items.length <= max) return [...items];
+  const left = items.length - (max - 1);
+  return [...items.slice(0, max - 1), { type: 'mrkdwn', text: `… ${left} more` }];
+}
+
+/**
+ * The top-level `text`: what notifications, previews and screen readers show. Built from the header and the
+ * first section text. The top-level text is mrkdwn, so plain text is escaped on the way in.
+ */
+export function fallbackText(blocks: readonly Block[]): string {
+  const headerBlock = blocks.find((block): block is HeaderBlock => block.type === 'header');
+  const sectionText = blocks.find(
+    (block): block is SectionBlock => block.type === 'section' && block.text !== undefined,
+  )?.text;
+  const parts = [headerBlock?.text, sectionText].flatMap((object) => (object === undefined ? [] : [asMrkdwn(object)]));
+  return boundFallbackText(parts.filter((part) => part !== '').join('\n'));
+}
+
+function asMrkdwn(object: TextObject): string {
+  return object.type === 'plain_text' ? escapeMrkdwn(object.text) : object.text;
+}
+
+export function boundFallbackText(text: string): string {
+  return truncateText(text, SLACK_LIMITS.fallbackText);
+}
