@@ -5,7 +5,7 @@ import { readCluster, tagCluster } from '../../shared/access/cluster-tags.ts';
 import { type CreateClusterEvent, CreateClusterEventSchema } from '../../shared/access/create-cluster-event.ts';
 import { type CreatorRecordOutcome, creationNotification } from '../../shared/access/creation-report.ts';
 import type { Config } from '../../shared/config/schema.ts';
-import { logger } from '../../shared/middleware/observability.ts';
+import { logger, metrics } from '../../shared/middleware/observability.ts';
 import { eksopsHandler } from '../../shared/middleware/stack.ts';
 import type { Notifier } from '../../shared/notify/notifier.ts';
 
@@ -44,6 +44,7 @@ export async function onboardCluster(event: CreateClusterEvent, deps: ClusterOnb
     }
   }
   logger.info('new cluster', { cluster: creation.clusterName, creator: creation.creatorArn, outcome });
+  metrics.addMetric(outcome === 'tagged' ? 'creators_recorded' : 'creators_not_recorded', 'Count', 1);
   await deps.notifier.send(creationNotification(creation, outcome));
   return { cluster: creation.clusterName, outcome };
 }

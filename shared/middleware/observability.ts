@@ -9,4 +9,5 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
  */
 export const logger = new Logger({ serviceName: 'eksops', correlationIdSearchFn: search });
 
-export const metrics = new Metrics({ namespace: 'eksops', serviceName: 'eksops' });
+// Metrics' own warnings ("no application metrics") go through the logger, as structured JSON.
+export const metrics = new Metrics({ namespace: 'eksops', serviceName: 'eksops', logger });

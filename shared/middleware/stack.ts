@@ -38,9 +38,16 @@ function toInvalidEvent(error: Error): InvalidEventError {
   return new InvalidEventError(`invalid event: ${reason}`, { cause: error });
 }
 
-function findZodIssues(cause: unknown): { path: PropertyKey[]; message: string }[] {
-  if (typeof cause === 'object' && cause !== null && 'issues' in cause && Array.isArray(cause.issues)) return cause.issues as { path: PropertyKey[]; message: string }[];
-  return [];
+type Issue = { path: PropertyKey[]; message: string };
+
+// Powertools' ParseError carries the schema's issues as its cause: a ZodError, or the bare issue list.
+function findZodIssues(cause: unknown): Issue[] {
+  const issues = Array.isArray(cause) ? cause : typeof cause === 'object' && cause !== null && 'issues' in cause ? cause.issues : undefined;
+  return Array.isArray(issues) ? issues.filter(isIssue) : [];
+}
+
+function isIssue(value: unknown): value is Issue {
+  return typeof value === 'object' && value !== null && 'path' in value && Array.isArray(value.path) && 'message' in value && typeof value.message === 'string';
 }
 
 /** The middy stack every eksops handler uses: logger with correlation id, EMF metrics, parsing, error policy. */

@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { loadConfigFile } from '../shared/config/load.ts';
+import type { Config } from '../shared/config/schema.ts';
+import { defaultFetch } from '../shared/http/fetch.ts';
+import { configuredNotifier } from '../shared/notify/configured-notifier.ts';
+import { createSandboxAws, type SandboxAws } from './account/sandbox-aws.ts';
+import { LocalEventBus } from './eventbus/bus.ts';
+import { SANDBOX_FUNCTIONS, type SandboxDeps } from './functions.ts';
+import { LocalLambdaRuntime } from './lambda/runtime.ts';
+import { SlackSink } from './sinks/slack-sink.ts';
+import { type CloudFormationTemplate, compiledTemplate, PROJECT_ROOT } from './template/compiled-template.ts';
+
+export const SANDBOX_CONFIG_FILE = path.join(PROJECT_ROOT, 'local', 'sandbox.config.yml');
+
+export interface Sandbox {
+  aws: SandboxAws;
+  slack: SlackSink;
+  lambda: LocalLambdaRuntime;
+  bus: LocalEventBus;
+  config: Config;
+  template: CloudFormationTemplate;
+  deps: SandboxDeps;
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  /** Overrides of the sandbox configuration (local/sandbox.config.yml), e.g. `{ dryRun: true }`. */
+  configure?: (config: Config) => Config;
+  start?: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * The whole product against an in-memory AWS account: the compiled template's rules and state machines,
+ * the real handlers, a loopback Slack, all on one virtual clock.
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const template = await compiledTemplate(options.log ? { log: options.log } : {});
+  const aws = createSandboxAws({ start: options.start ?? '2026-03-02T09:00:00Z' });
+  const slack = new SlackSink({ clock: aws.clock });
+  await slack.start();
+  const loaded = await loadConfigFile(SANDBOX_CONFIG_FILE);
+  const config = options.configure ? options.configure(loaded) : loaded;
+  const slackSecret = config.notify.slack?.secret;
+  if (slackSecret && 'ssmParameter' in slackSecret) aws.services.ssm.seedParameter(aws.here, slackSecret.ssmParameter, slack.webhookUrl, 'SecureString');
+  const deps: SandboxDeps = {
+    config,
+    clients: aws.clients,
+    clock: aws.clock,
+    notifier: configuredNotifier(config.notify.slack, { clients: aws.clients, fetch: defaultFetch, clock: aws.clock }),
+  };
+  const lambda = new LocalLambdaRuntime({ template, clock: aws.clock, region: aws.here.region, accountId: aws.here.accountId });
+  for (const [name, build] of Object.entries(SANDBOX_FUNCTIONS)) lambda.register(name, build(deps));
+  const bus = new LocalEventBus({ template, lambda, clock: aws.clock, account: aws.here.accountId, region: aws.here.region });
+  return { aws, slack, lambda, bus, config, template, deps, close: () => slack.close() };
+}
