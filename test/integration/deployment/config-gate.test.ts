@@ -1,0 +1,47 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildRoles } from '../../../deploy/iam.ts';
+import { parseConfig } from '../../../shared/config/load.ts';
+
+describe('the deployment reads the configuration through the schema', () => {
+  it('refuses to package an invalid configuration and names the field', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'eksops-config-'));
+    const file = path.join(dir, 'eksops.config.yml');
+    writeFileSync(file, 'region: eu-west-1\nclusters:\n  - name: prod\n    maintenanceWindow: { schedule: "cron(0 2 * * SUN)", durationMinutes: 120 }\n');
+    // `sls print` resolves every variable (the configuration among them) without bundling: the same gate as `sls package`.
+    const result = spawnSync('node_modules/.bin/sls', ['print'], {
+      env: { ...process.env, EKSOPS_CONFIG_FILE: file, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(result.status).not.toBe(0);
+    expect(`${result.stdout}${result.stderr}`).toContain('clusters[0].maintenanceWindow.schedule: must be an EventBridge Scheduler cron expression');
+  }, 150_000);
+});
+
+describe('IAM roles built from the configuration', () => {
+  it('grants read access to exactly the secrets the configuration names, and the roles of other accounts', () => {
+    const config = parseConfig({
+      region: 'eu-west-1',
+      accounts: [{ id: '222233334444', roleArn: 'arn:aws:iam::222233334444:role/eksops' }],
+      notify: { slack: { mode: 'webhook', secret: { ssmParameter: '/eksops/slack/webhook' } } },
+      logs: { destinations: [{ name: 'splunk', type: 'splunk', url: 'https://splunk.example.com:8088', token: { secretsManager: 'eksops/splunk' } }] },
+    });
+    const role = buildRoles(config).ClusterOnboardingRole as { Properties: { Policies: { PolicyDocument: { Statement: unknown[] } }[] } };
+    const statements = role.Properties.Policies[0]?.PolicyDocument.Statement;
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/eksops/slack/webhook' }] });
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:eksops/splunk-??????' }] });
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: ['arn:aws:iam::222233334444:role/eksops'] });
+  });
+
+  it('grants no secret access when no secret is configured', () => {
+    const role = buildRoles(parseConfig({ region: 'eu-west-1' })).ClusterOnboardingRole as { Properties: { Policies: { PolicyDocument: { Statement: { Action: string[] }[] } }[] } };
+    const actions = role.Properties.Policies[0]?.PolicyDocument.Statement.flatMap((statement) => statement.Action);
+    expect(actions).not.toContain('ssm:GetParameter');
+    expect(actions).not.toContain('secretsmanager:GetSecretValue');
+    expect(actions).not.toContain('sts:AssumeRole');
+  });
+});
