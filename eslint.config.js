@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.serverless/', '.esbuild/', 'dist/', 'coverage/', 'bench/results.json', '**/*.cjs', '**/*.js'] },
+  { ignores: ['node_modules/', '.serverless/', '.esbuild/', 'dist/', 'coverage/', 'bench/results.json', '**/*.cjs', '**/*.js', '.tmp/'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: {
