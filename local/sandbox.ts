@@ -4,6 +4,7 @@ import type { Config } from '../shared/config/schema.ts';
 import { defaultFetch } from '../shared/http/fetch.ts';
 import { configuredNotifier } from '../shared/notify/configured-notifier.ts';
 import { createSandboxAws, type SandboxAws } from './account/sandbox-aws.ts';
+import { startDynalite } from './dynamodb/dynalite.ts';
 import { LocalEventBus } from './eventbus/bus.ts';
 import { SANDBOX_FUNCTIONS, type SandboxDeps } from './functions.ts';
 import { LocalLambdaRuntime } from './lambda/runtime.ts';
@@ -39,6 +40,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const aws = createSandboxAws({ start: options.start ?? '2026-03-02T09:00:00Z' });
   const slack = new SlackSink({ clock: aws.clock });
   await slack.start();
+  const dynamodb = await startDynalite();
+  aws.account.useLoopbackEndpoint('DynamoDBClient', dynamodb.endpoint);
   const loaded = await loadConfigFile(SANDBOX_CONFIG_FILE);
   const config = options.configure ? options.configure(loaded) : loaded;
   const slackSecret = config.notify.slack?.secret;
@@ -52,5 +55,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const lambda = new LocalLambdaRuntime({ template, clock: aws.clock, region: aws.here.region, accountId: aws.here.accountId });
   for (const [name, build] of Object.entries(SANDBOX_FUNCTIONS)) lambda.register(name, build(deps));
   const bus = new LocalEventBus({ template, lambda, clock: aws.clock, account: aws.here.accountId, region: aws.here.region });
-  return { aws, slack, lambda, bus, config, template, deps, close: () => slack.close() };
+  return {
+    aws,
+    slack,
+    lambda,
+    bus,
+    config,
+    template,
+    deps,
+    close: async () => {
+      await Promise.all([slack.close(), dynamodb.close()]);
+    },
+  };
 }

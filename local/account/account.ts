@@ -74,6 +74,7 @@ export class SandboxAccount {
   readonly #services = new Map<string, SandboxService>();
   readonly #faults: Fault[] = [];
   readonly #listeners: ((change: SandboxChange) => void)[] = [];
+  readonly #loopback = new Map<string, string>();
 
   constructor(options: { clock: Clock; accountId?: string; defaultRegion?: string }) {
     this.clock = options.clock;
@@ -84,6 +85,15 @@ export class SandboxAccount {
   register<S extends SandboxService>(service: S): S {
     this.#services.set(service.clientName, service);
     return service;
+  }
+
+  /** Sends every call of that SDK client to a real server on loopback instead (e.g. DynamoDB to dynalite). */
+  useLoopbackEndpoint(clientName: string, endpoint: string): void {
+    this.#loopback.set(clientName, endpoint);
+  }
+
+  loopbackEndpoint(clientName: string): string | undefined {
+    return this.#loopback.get(clientName);
   }
 
   onChange(listener: (change: SandboxChange) => void): void {

@@ -1,4 +1,5 @@
-import type { DeserializeHandler, DeserializeHandlerArguments, HandlerExecutionContext, MetadataBearer, Pluggable } from '@smithy/types';
+import { HttpRequest } from '@smithy/core/protocols';
+import type { BuildHandler, BuildHandlerArguments, DeserializeHandler, DeserializeHandlerArguments, HandlerExecutionContext, MetadataBearer, Pluggable } from '@smithy/types';
 import type { SandboxAccount } from './account.ts';
 
 let requestCounter = 0;
@@ -13,9 +14,25 @@ export function sandboxPlugin(account: SandboxAccount, target: { region: string;
   const accountId = target.accountId === 'self' ? account.accountId : target.accountId;
   return {
     applyToStack(stack) {
+      // Services the sandbox runs for real on loopback (DynamoDB: dynalite) get their requests sent there.
       stack.add(
-        (_next: DeserializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
+        (next: BuildHandler<object, MetadataBearer>, context: HandlerExecutionContext) => async (args: BuildHandlerArguments<object>) => {
+          const endpoint = account.loopbackEndpoint(context.clientName ?? '');
+          if (endpoint && HttpRequest.isInstance(args.request)) {
+            const url = new URL(endpoint);
+            args.request.protocol = url.protocol;
+            args.request.hostname = url.hostname;
+            args.request.port = Number(url.port);
+            args.request.headers.host = url.host;
+          }
+          return next(args);
+        },
+        { step: 'build', priority: 'low', name: 'eksopsSandboxLoopback' },
+      );
+      stack.add(
+        (next: DeserializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
           async (args: DeserializeHandlerArguments<object>) => {
+            if (account.loopbackEndpoint(context.clientName ?? '')) return next(args);
             const output = (await account.handle({
               clientName: context.clientName ?? 'UnknownClient',
               commandName: context.commandName ?? 'UnknownCommand',
