@@ -1,4 +1,4 @@
-import { parseConfig } from './load.ts';
+import { parseConfig } from './parse.ts';
 import type { Config } from './schema.ts';
 
 /**
