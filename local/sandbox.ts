@@ -9,6 +9,8 @@ import { LocalEventBus } from './eventbus/bus.ts';
 import { SANDBOX_FUNCTIONS, type SandboxDeps } from './functions.ts';
 import { LocalLambdaRuntime } from './lambda/runtime.ts';
 import { SlackSink } from './sinks/slack-sink.ts';
+import type { StateMachineRunner } from './stepfunctions/runner.ts';
+import { stateMachinesOf } from './stepfunctions/template-machines.ts';
 import { type CloudFormationTemplate, compiledTemplate, PROJECT_ROOT } from './template/compiled-template.ts';
 
 export const SANDBOX_CONFIG_FILE = path.join(PROJECT_ROOT, 'local', 'sandbox.config.yml');
@@ -18,6 +20,8 @@ export interface Sandbox {
   slack: SlackSink;
   lambda: LocalLambdaRuntime;
   bus: LocalEventBus;
+  /** The compiled state machines, by name, runnable on the sandbox's virtual clock. */
+  stateMachines: Map<string, StateMachineRunner>;
   config: Config;
   template: CloudFormationTemplate;
   deps: SandboxDeps;
@@ -55,11 +59,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const lambda = new LocalLambdaRuntime({ template, clock: aws.clock, region: aws.here.region, accountId: aws.here.accountId });
   for (const [name, build] of Object.entries(SANDBOX_FUNCTIONS)) lambda.register(name, build(deps));
   const bus = new LocalEventBus({ template, lambda, clock: aws.clock, account: aws.here.accountId, region: aws.here.region });
+  const stateMachines = stateMachinesOf(template, lambda, aws.clock, aws.here);
   return {
     aws,
     slack,
     lambda,
     bus,
+    stateMachines,
     config,
     template,
     deps,
