@@ -1,5 +1,14 @@
 import type { Clock } from '../../shared/time/clock.ts';
 
+/** What a command handler returns: the SDK output without `$metadata`, which the SDK plugin adds. */
+export type ServiceOutput<T> = Omit<T, '$metadata'>;
+
+/** Where a resource of the in-memory account lives. */
+export interface AccountRegion {
+  accountId: string;
+  region: string;
+}
+
 /** One SDK call as the in-memory account sees it. */
 export interface SandboxCall {
   /** SDK v3 `context.clientName`, e.g. `EKSClient`. */

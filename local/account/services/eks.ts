@@ -17,11 +17,8 @@ import {
   type UntagResourceCommandInput,
 } from '@aws-sdk/client-eks';
 import type { Clock } from '../../../shared/time/clock.ts';
-import type { CallContext, SandboxService } from '../account.ts';
+import type { AccountRegion, CallContext, SandboxService, ServiceOutput } from '../account.ts';
 import { validateTags } from './tag-rules.ts';
-
-type Output<T> = Omit<T, '$metadata'>;
-type Target = { accountId: string; region: string };
 
 interface ClusterRecord {
   cluster: Cluster;
@@ -48,7 +45,7 @@ export class SandboxEks implements SandboxService {
   }
 
   readonly commands = {
-    CreateClusterCommand: (input: CreateClusterCommandInput, ctx: CallContext): Output<CreateClusterCommandOutput> => {
+    CreateClusterCommand: (input: CreateClusterCommandInput, ctx: CallContext): ServiceOutput<CreateClusterCommandOutput> => {
       if (!input.name) throw new InvalidParameterException({ message: 'name is required', $metadata: {} });
       if (this.#clusters.has(this.#key(ctx, input.name))) {
         throw new ResourceInUseException({ message: `Cluster already exists with name: ${input.name}`, clusterName: input.name, $metadata: {} });
@@ -58,10 +55,10 @@ export class SandboxEks implements SandboxService {
       ctx.changed({ service: 'eks', action: 'CreateCluster', resource: `cluster/${input.name}`, detail: `version ${cluster.version}` });
       return { cluster: this.#view(ctx, input.name) };
     },
-    DescribeClusterCommand: (input: DescribeClusterCommandInput, ctx: CallContext): Output<DescribeClusterCommandOutput> => ({
+    DescribeClusterCommand: (input: DescribeClusterCommandInput, ctx: CallContext): ServiceOutput<DescribeClusterCommandOutput> => ({
       cluster: this.#view(ctx, input.name ?? ''),
     }),
-    ListClustersCommand: (input: ListClustersCommandInput, ctx: CallContext): Output<ListClustersCommandOutput> => {
+    ListClustersCommand: (input: ListClustersCommandInput, ctx: CallContext): ServiceOutput<ListClustersCommandOutput> => {
       // EKS ListClusters: maxResults 1-100, default 100.
       const max = input.maxResults ?? 100;
       if (max < 1 || max > 100) throw new InvalidParameterException({ message: 'maxResults must be between 1 and 100', $metadata: {} });
@@ -71,7 +68,7 @@ export class SandboxEks implements SandboxService {
       const next = start + max < names.length ? Buffer.from(String(start + max)).toString('base64url') : undefined;
       return { clusters: page, ...(next ? { nextToken: next } : {}) };
     },
-    TagResourceCommand: (input: TagResourceCommandInput, ctx: CallContext): Output<Record<string, never>> => {
+    TagResourceCommand: (input: TagResourceCommandInput, ctx: CallContext): ServiceOutput<Record<string, never>> => {
       const record = this.#byArn(ctx, input.resourceArn);
       const existing = record.cluster.tags ?? {};
       validateTags(input.tags ?? {}, existing, (message) => new BadRequestException({ message, $metadata: {} }));
@@ -79,7 +76,7 @@ export class SandboxEks implements SandboxService {
       ctx.changed({ service: 'eks', action: 'TagResource', resource: `cluster/${record.cluster.name}`, detail: Object.entries(input.tags ?? {}).map(([key, value]) => `${key}=${value}`).join(', ') });
       return {};
     },
-    UntagResourceCommand: (input: UntagResourceCommandInput, ctx: CallContext): Output<Record<string, never>> => {
+    UntagResourceCommand: (input: UntagResourceCommandInput, ctx: CallContext): ServiceOutput<Record<string, never>> => {
       const record = this.#byArn(ctx, input.resourceArn);
       const tags = { ...record.cluster.tags };
       for (const key of input.tagKeys ?? []) delete tags[key];
@@ -87,18 +84,18 @@ export class SandboxEks implements SandboxService {
       ctx.changed({ service: 'eks', action: 'UntagResource', resource: `cluster/${record.cluster.name}`, detail: (input.tagKeys ?? []).join(', ') });
       return {};
     },
-    ListTagsForResourceCommand: (input: ListTagsForResourceCommandInput, ctx: CallContext): Output<ListTagsForResourceCommandOutput> => ({
+    ListTagsForResourceCommand: (input: ListTagsForResourceCommandInput, ctx: CallContext): ServiceOutput<ListTagsForResourceCommandOutput> => ({
       tags: { ...this.#byArn(ctx, input.resourceArn).cluster.tags },
     }),
   };
 
   /** Adds a cluster as if it had been created earlier (scenarios and tests start from a fleet). */
-  seedCluster(target: Target, name: string, options: { version?: string; tags?: Record<string, string>; status?: 'CREATING' | 'ACTIVE' } = {}): Cluster {
+  seedCluster(target: AccountRegion, name: string, options: { version?: string; tags?: Record<string, string>; status?: 'CREATING' | 'ACTIVE' } = {}): Cluster {
     const creationMs = options.status === 'CREATING' ? CLUSTER_CREATION_MS : 0;
     return structuredClone(this.#put(target, name, { version: options.version ?? DEFAULT_VERSION, tags: options.tags ?? {} }, creationMs));
   }
 
-  #put(ctx: Target, name: string, fields: Pick<Cluster, 'version' | 'tags' | 'roleArn'>, creationMs: number): Cluster {
+  #put(ctx: AccountRegion, name: string, fields: Pick<Cluster, 'version' | 'tags' | 'roleArn'>, creationMs: number): Cluster {
     const now = this.#clock.now();
     const cluster: Cluster = {
       name,
@@ -113,7 +110,7 @@ export class SandboxEks implements SandboxService {
     return cluster;
   }
 
-  #key(ctx: Target, name: string): string {
+  #key(ctx: AccountRegion, name: string): string {
     return `${ctx.accountId}/${ctx.region}/${name}`;
   }
 

@@ -4,10 +4,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-secrets-manager';
 import type { Clock } from '../../../shared/time/clock.ts';
-import type { CallContext, SandboxService } from '../account.ts';
-
-type Output<T> = Omit<T, '$metadata'>;
-type Target = { accountId: string; region: string };
+import type { AccountRegion, CallContext, SandboxService, ServiceOutput } from '../account.ts';
 
 interface Secret {
   name: string;
@@ -28,7 +25,7 @@ export class SandboxSecretsManager implements SandboxService {
   }
 
   readonly commands = {
-    GetSecretValueCommand: (input: GetSecretValueCommandInput, ctx: CallContext): Output<GetSecretValueCommandOutput> => {
+    GetSecretValueCommand: (input: GetSecretValueCommandInput, ctx: CallContext): ServiceOutput<GetSecretValueCommandOutput> => {
       const id = input.SecretId ?? '';
       const secret = [...this.#secrets.values()].find((candidate) => candidate.name === id || candidate.arn === id);
       if (!secret || !secret.arn.includes(`:${ctx.region}:${ctx.accountId}:`)) {
@@ -38,7 +35,7 @@ export class SandboxSecretsManager implements SandboxService {
     },
   };
 
-  seedSecret(target: Target, name: string, value: string): string {
+  seedSecret(target: AccountRegion, name: string, value: string): string {
     // Secrets Manager appends a hyphen and six random characters to every secret ARN.
     const arn = `arn:aws:secretsmanager:${target.region}:${target.accountId}:secret:${name}-AbCdEf`;
     this.#secrets.set(arn, { name, arn, value, createdAt: this.#clock.now() });

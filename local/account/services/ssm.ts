@@ -11,10 +11,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-ssm';
 import type { Clock } from '../../../shared/time/clock.ts';
-import type { CallContext, SandboxService } from '../account.ts';
-
-type Output<T> = Omit<T, '$metadata'>;
-type Target = { accountId: string; region: string };
+import type { AccountRegion, CallContext, SandboxService, ServiceOutput } from '../account.ts';
 
 /** SSM Parameter Store: String, StringList and SecureString parameters (the public EKS AMI parameters too). */
 export class SandboxSsm implements SandboxService {
@@ -28,10 +25,10 @@ export class SandboxSsm implements SandboxService {
   }
 
   readonly commands = {
-    GetParameterCommand: (input: GetParameterCommandInput, ctx: CallContext): Output<GetParameterCommandOutput> => ({
+    GetParameterCommand: (input: GetParameterCommandInput, ctx: CallContext): ServiceOutput<GetParameterCommandOutput> => ({
       Parameter: this.#read(ctx, input.Name ?? '', input.WithDecryption ?? false),
     }),
-    GetParametersCommand: (input: GetParametersCommandInput, ctx: CallContext): Output<GetParametersCommandOutput> => {
+    GetParametersCommand: (input: GetParametersCommandInput, ctx: CallContext): ServiceOutput<GetParametersCommandOutput> => {
       // GetParameters takes at most 10 names.
       if ((input.Names?.length ?? 0) > 10) throw new ValidationException({ message: 'Member must have length less than or equal to 10', $metadata: {} });
       const found: Parameter[] = [];
@@ -42,7 +39,7 @@ export class SandboxSsm implements SandboxService {
       }
       return { Parameters: found, InvalidParameters: invalid };
     },
-    PutParameterCommand: (input: PutParameterCommandInput, ctx: CallContext): Output<PutParameterCommandOutput> => {
+    PutParameterCommand: (input: PutParameterCommandInput, ctx: CallContext): ServiceOutput<PutParameterCommandOutput> => {
       const name = input.Name ?? '';
       const previous = this.#parameters.get(this.#key(ctx, name));
       if (previous && !input.Overwrite) throw new ParameterAlreadyExists({ message: `The parameter already exists: ${name}`, $metadata: {} });
@@ -53,11 +50,11 @@ export class SandboxSsm implements SandboxService {
     },
   };
 
-  seedParameter(target: Target, name: string, value: string, type: 'String' | 'SecureString' | 'StringList' = 'String'): void {
+  seedParameter(target: AccountRegion, name: string, value: string, type: 'String' | 'SecureString' | 'StringList' = 'String'): void {
     this.#put(target, name, value, type, 1);
   }
 
-  #put(target: Target, name: string, value: string, type: Parameter['Type'], version: number): void {
+  #put(target: AccountRegion, name: string, value: string, type: Parameter['Type'], version: number): void {
     this.#parameters.set(this.#key(target, name), {
       Name: name,
       Type: type,
@@ -77,7 +74,7 @@ export class SandboxSsm implements SandboxService {
     return { ...parameter };
   }
 
-  #key(target: Target, name: string): string {
+  #key(target: AccountRegion, name: string): string {
     return `${target.accountId}/${target.region}/${name}`;
   }
 }
