@@ -1,5 +1,5 @@
 import type { Config } from '../shared/config/schema.ts';
-import type { SecretRef } from '../shared/notify/settings.ts';
+import type { SecretRef } from '../shared/secrets/secret-ref.ts';
 
 /**
  * One IAM role per function, least privilege. Each function lists only the actions it calls, on the

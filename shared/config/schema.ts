@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { SecretRefSchema, SlackSettingsSchema } from '../notify/settings.ts';
+import { SlackSettingsSchema } from '../notify/settings.ts';
+import { SecretRefSchema } from '../secrets/secret-ref.ts';
 
 /**
  * The one source of configuration truth. Every object is strict: an unknown key is an error, so a typo in

@@ -4,7 +4,7 @@ import type { AwsClientFactory } from '../aws/client-factory.ts';
 import type { Fetch } from '../http/fetch.ts';
 import type { Clock } from '../time/clock.ts';
 import { type Notifier, silentNotifier } from './notifier.ts';
-import { createSlackSecretReader } from './secret.ts';
+import { createSecretReader } from '../secrets/secret-reader.ts';
 import type { SlackSettings } from './settings.ts';
 import { createSlackNotifier, type NotifyLogger, slackTransportFor } from './slack-client.ts';
 
@@ -22,7 +22,7 @@ export interface NotifierDeps {
  */
 export function configuredNotifier(settings: SlackSettings | undefined, deps: NotifierDeps): Notifier {
   if (!settings) return silentNotifier;
-  const secrets = createSlackSecretReader({
+  const secrets = createSecretReader({
     ssmClient: deps.clients.client(SSMClient),
     secretsManagerClient: deps.clients.client(SecretsManagerClient),
   });

@@ -1,30 +1,11 @@
 import * as z from 'zod';
+import { SecretRefSchema } from '../secrets/secret-ref.ts';
 
 /**
  * How eksops reaches Slack, as written in eksops.config.yml. Every object is strict: an unknown key is an
  * error, so a typo fails validation instead of silently sending nowhere.
  */
 
-// SSM parameter names: letters, digits and _ . - with / separating the hierarchy. A fully qualified name
-// starts with '/', which is what we require so that IAM can scope the read to the parameter's path.
-const SsmParameterName = z
-  .string()
-  .regex(/^\/[A-Za-z0-9_.\-/]{1,1010}$/, 'must be an SSM parameter name starting with / (letters, digits, _ . - /)');
-
-const SsmSecretRef = z.strictObject({
-  /** A SecureString parameter holding the webhook URL or the bot token; read with decryption. */
-  ssmParameter: SsmParameterName,
-});
-
-const SecretsManagerSecretRef = z.strictObject({
-  /** The secret's name or ARN. */
-  secretsManager: z.string().min(1, 'must name a Secrets Manager secret (name or ARN)'),
-  /** When set, the secret is a JSON object and this key holds the value. */
-  jsonKey: z.string().min(1).optional(),
-});
-
-export const SecretRefSchema = z.union([SsmSecretRef, SecretsManagerSecretRef]);
-export type SecretRef = z.infer<typeof SecretRefSchema>;
 
 export const SLACK_CAPABILITIES = ['scan', 'tags', 'upgrade', 'logs', 'access'] as const;
 export const SlackCapabilitySchema = z.enum(SLACK_CAPABILITIES);

@@ -1,7 +1,7 @@
 import type { Fetch } from '../http/fetch.ts';
 import type { Clock } from '../time/clock.ts';
 import { type Block, boundFallbackText, fallbackText, fitMessage } from './blocks.ts';
-import { SlackSecretError, secretLocation } from './secret.ts';
+import { SecretReadError, secretLocation } from '../secrets/secret-reader.ts';
 import type { SlackCapability, SlackSettings } from './settings.ts';
 
 /**
@@ -248,7 +248,7 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
  * webhook URL is expected, a user token) is refused here, with a message that does not contain it.
  */
 export function slackTransportFor(settings: SlackSettings, secret: string, apiBaseUrl?: string): SlackTransport {
-  const wrongShape = (detail: string) => new SlackSecretError(secretLocation(settings.secret), 'wrong-shape', detail);
+  const wrongShape = (detail: string) => new SecretReadError(secretLocation(settings.secret), 'wrong-shape', detail);
   if (settings.mode === 'webhook') {
     if (!isWebhookUrl(secret)) throw wrongShape('the value is not an https:// incoming-webhook URL');
     return { kind: 'webhook', url: secret };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { SecretRefSchema, SlackSettingsSchema } from '../../../shared/notify/settings.ts';
+import { SecretRefSchema } from '../../../shared/secrets/secret-ref.ts';
+import { SlackSettingsSchema } from '../../../shared/notify/settings.ts';
 
 const issues = (input: unknown) => {
   const result = SlackSettingsSchema.safeParse(input);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
-import { SlackSecretError } from '../../../shared/notify/secret.ts';
+import { SecretReadError } from '../../../shared/secrets/secret-reader.ts';
 import { SlackSettingsSchema } from '../../../shared/notify/settings.ts';
 import { slackTransportFor } from '../../../shared/notify/slack-client.ts';
 
@@ -12,14 +12,14 @@ const botSettings = SlackSettingsSchema.parse({
   channels: { scan: '#eks-scans' },
 });
 
-function shapeError(run: () => unknown): SlackSecretError {
+function shapeError(run: () => unknown): SecretReadError {
   try {
     run();
   } catch (error) {
-    if (error instanceof SlackSecretError) return error;
+    if (error instanceof SecretReadError) return error;
     throw error;
   }
-  throw new Error('expected a SlackSecretError');
+  throw new Error('expected a SecretReadError');
 }
 
 describe('slackTransportFor', () => {
@@ -49,7 +49,7 @@ describe('slackTransportFor', () => {
     const error = shapeError(() => slackTransportFor(webhookSettings, 'xoxb-1-2-s3cr3t'));
 
     expect(error.message).toBe(
-      'Cannot read the Slack secret from SSM parameter /eksops/slack/webhook: the value is not an https:// incoming-webhook URL',
+      'Cannot read the secret from SSM parameter /eksops/slack/webhook: the value is not an https:// incoming-webhook URL',
     );
     expect(inspect(error)).not.toContain('s3cr3t');
   });
@@ -58,7 +58,7 @@ describe('slackTransportFor', () => {
     for (const value of ['https://hooks.slack.com/services/T/B/s3cr3t', 'xoxp-1-2-s3cr3t']) {
       const error = shapeError(() => slackTransportFor(botSettings, value));
       expect(error.message).toBe(
-        'Cannot read the Slack secret from Secrets Manager secret eksops/slack: the value is not a bot token (xoxb-…)',
+        'Cannot read the secret from Secrets Manager secret eksops/slack: the value is not a bot token (xoxb-…)',
       );
       expect(inspect(error)).not.toContain('s3cr3t');
     }

@@ -2,14 +2,14 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { SecretRef } from './settings.ts';
+import type { SecretRef } from './secret-ref.ts';
 
 /**
- * Reads the Slack webhook URL or bot token named by a SecretRef. The value never leaves this module except as
+ * Reads a secret named by a SecretRef (the Slack webhook URL or bot token, a destination's credentials). The value never leaves this module except as
  * the return value: errors name the parameter and the reason, never the value.
  */
 
-export type SlackSecretFailure =
+export type SecretReadFailure =
   | 'not-found'
   | 'access-denied'
   | 'decryption-failed'
@@ -20,20 +20,20 @@ export type SlackSecretFailure =
   | 'wrong-shape'
   | 'unreadable';
 
-export class SlackSecretError extends Error {
-  override readonly name = 'SlackSecretError' as const;
-  readonly reason: SlackSecretFailure;
+export class SecretReadError extends Error {
+  override readonly name = 'SecretReadError' as const;
+  readonly reason: SecretReadFailure;
   /** Where the secret was looked for, e.g. "SSM parameter /eksops/slack/webhook". */
   readonly location: string;
 
-  constructor(location: string, reason: SlackSecretFailure, detail: string, options?: ErrorOptions) {
-    super(`Cannot read the Slack secret from ${location}: ${detail}`, options);
+  constructor(location: string, reason: SecretReadFailure, detail: string, options?: ErrorOptions) {
+    super(`Cannot read the secret from ${location}: ${detail}`, options);
     this.reason = reason;
     this.location = location;
   }
 }
 
-export interface SlackSecretReaderDeps {
+export interface SecretReaderDeps {
   ssmClient: SSMClient;
   secretsManagerClient: SecretsManagerClient;
   /**
@@ -43,13 +43,13 @@ export interface SlackSecretReaderDeps {
   maxAgeSeconds?: number;
 }
 
-export interface SlackSecretReader {
+export interface SecretReader {
   read(ref: SecretRef): Promise<string>;
 }
 
 const DEFAULT_MAX_AGE_SECONDS = 300;
 
-export function createSlackSecretReader(deps: SlackSecretReaderDeps): SlackSecretReader {
+export function createSecretReader(deps: SecretReaderDeps): SecretReader {
   const ssm = new SSMProvider({ awsSdkV3Client: deps.ssmClient });
   const secrets = new SecretsProvider({ awsSdkV3Client: deps.secretsManagerClient });
   const maxAge = deps.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
@@ -80,11 +80,11 @@ async function fetchOrExplain(location: string, fetchValue: () => Promise<unknow
     // Powertools wraps the SDK exception in a GetParameterError; the SDK's class name says what happened.
     const sdkError = error instanceof Error && error.cause instanceof Error ? error.cause : error;
     const { reason, detail } = classify(sdkError);
-    throw new SlackSecretError(location, reason, detail, { cause: sdkError });
+    throw new SecretReadError(location, reason, detail, { cause: sdkError });
   }
 }
 
-function classify(error: unknown): { reason: SlackSecretFailure; detail: string } {
+function classify(error: unknown): { reason: SecretReadFailure; detail: string } {
   const name = error instanceof Error ? error.name : 'UnknownError';
   switch (name) {
     case 'ParameterNotFound':
@@ -110,10 +110,10 @@ function classify(error: unknown): { reason: SlackSecretFailure; detail: string 
 function nonEmptyString(value: unknown, location: string): string {
   if (typeof value !== 'string') {
     // A SecretBinary secret comes back as bytes: the webhook URL and the token are text.
-    throw new SlackSecretError(location, 'not-a-string', 'the value is not a text (SecretString) value');
+    throw new SecretReadError(location, 'not-a-string', 'the value is not a text (SecretString) value');
   }
   const trimmed = value.trim();
-  if (trimmed === '') throw new SlackSecretError(location, 'empty', 'the value is empty');
+  if (trimmed === '') throw new SecretReadError(location, 'empty', 'the value is empty');
   return trimmed;
 }
 
@@ -123,12 +123,12 @@ function pickJsonKey(secretJson: string, jsonKey: string, location: string): str
     parsed = JSON.parse(secretJson);
   } catch {
     // JSON.parse's own message quotes the input, which is the secret: it is not passed on.
-    throw new SlackSecretError(location, 'not-json', `jsonKey "${jsonKey}" is set but the secret is not a JSON object`);
+    throw new SecretReadError(location, 'not-json', `jsonKey "${jsonKey}" is set but the secret is not a JSON object`);
   }
   const isObject = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
   const value = isObject ? (parsed as Record<string, unknown>)[jsonKey] : undefined;
   if (value === undefined) {
-    throw new SlackSecretError(location, 'missing-json-key', `the secret's JSON has no key "${jsonKey}"`);
+    throw new SecretReadError(location, 'missing-json-key', `the secret's JSON has no key "${jsonKey}"`);
   }
   return nonEmptyString(value, `${location} (key "${jsonKey}")`);
 }

@@ -8,7 +8,7 @@ import {
 import { AccessDeniedException, GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { inspect } from 'node:util';
-import { createSlackSecretReader, SlackSecretError } from '../../../shared/notify/secret.ts';
+import { createSecretReader, SecretReadError } from '../../../shared/secrets/secret-reader.ts';
 
 const WEBHOOK = 'https://hooks.slack.com/services/T0001/B0001/s3cr3tWebhookPart';
 const TOKEN = 'xoxb-1111-2222-s3cr3tTokenPart';
@@ -18,7 +18,7 @@ function setup(maxAgeSeconds?: number) {
   const secretsManagerClient = new SecretsManagerClient({});
   const ssm = mockClient(ssmClient);
   const secretsManager = mockClient(secretsManagerClient);
-  const reader = createSlackSecretReader({
+  const reader = createSecretReader({
     ssmClient,
     secretsManagerClient,
     ...(maxAgeSeconds === undefined ? {} : { maxAgeSeconds }),
@@ -26,16 +26,16 @@ function setup(maxAgeSeconds?: number) {
   return { reader, ssm, secretsManager };
 }
 
-async function readError(promise: Promise<unknown>): Promise<SlackSecretError> {
+async function readError(promise: Promise<unknown>): Promise<SecretReadError> {
   const error: unknown = await promise.then(
     () => undefined,
     (rejection: unknown) => rejection,
   );
-  if (!(error instanceof SlackSecretError)) throw new Error(`expected a SlackSecretError, got ${inspect(error)}`);
+  if (!(error instanceof SecretReadError)) throw new Error(`expected a SecretReadError, got ${inspect(error)}`);
   return error;
 }
 
-describe('createSlackSecretReader: SSM SecureString', () => {
+describe('createSecretReader: SSM SecureString', () => {
   let env: ReturnType<typeof setup>;
   beforeEach(() => {
     env = setup();
@@ -60,10 +60,10 @@ describe('createSlackSecretReader: SSM SecureString', () => {
 
     const error = await readError(env.reader.read({ ssmParameter: '/eksops/slack/missing' }));
 
-    expect(error.name).toBe('SlackSecretError');
+    expect(error.name).toBe('SecretReadError');
     expect(error.reason).toBe('not-found');
     expect(error.message).toBe(
-      'Cannot read the Slack secret from SSM parameter /eksops/slack/missing: it does not exist (ParameterNotFound)',
+      'Cannot read the secret from SSM parameter /eksops/slack/missing: it does not exist (ParameterNotFound)',
     );
     expect(error.cause).toBeInstanceOf(ParameterNotFound);
   });
@@ -114,7 +114,7 @@ describe('createSlackSecretReader: SSM SecureString', () => {
   });
 });
 
-describe('createSlackSecretReader: Secrets Manager', () => {
+describe('createSecretReader: Secrets Manager', () => {
   let env: ReturnType<typeof setup>;
   beforeEach(() => {
     env = setup();
@@ -140,7 +140,7 @@ describe('createSlackSecretReader: Secrets Manager', () => {
 
     expect(error.reason).toBe('missing-json-key');
     expect(error.message).toBe(
-      'Cannot read the Slack secret from Secrets Manager secret eksops/slack: the secret\'s JSON has no key "webhookUrl"',
+      'Cannot read the secret from Secrets Manager secret eksops/slack: the secret\'s JSON has no key "webhookUrl"',
     );
     expect(inspect(error, { depth: 5 })).not.toContain('s3cr3t');
   });
@@ -153,7 +153,7 @@ describe('createSlackSecretReader: Secrets Manager', () => {
 
     expect(error.reason).toBe('not-json');
     expect(error.message).toBe(
-      'Cannot read the Slack secret from Secrets Manager secret eksops/slack: ' +
+      'Cannot read the secret from Secrets Manager secret eksops/slack: ' +
         'jsonKey "webhook" is set but the secret is not a JSON object',
     );
     expect(inspect(error, { depth: 5 })).not.toContain('s3cr3t');
@@ -177,7 +177,7 @@ describe('createSlackSecretReader: Secrets Manager', () => {
 
     expect(error.reason).toBe('not-found');
     expect(error.message).toBe(
-      `Cannot read the Slack secret from Secrets Manager secret ${arn}: it does not exist (ResourceNotFoundException)`,
+      `Cannot read the secret from Secrets Manager secret ${arn}: it does not exist (ResourceNotFoundException)`,
     );
   });
 
