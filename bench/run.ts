@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { parseBenchArguments } from './arguments.ts';
 import { type Figure, mergeFigures, readResults, renderTable, ResultsFileError, writeResults } from './figures.ts';
 import type { BenchFailure } from './group.ts';
-import { benchGroups } from './registry.ts';
+import { loadBenchGroups } from './registry.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const resultsFile = path.join(repoRoot, 'bench', 'results.json');
+const benchGroups = await loadBenchGroups();
 
 function usage(): string {
   const width = Math.max(...benchGroups.map((group) => group.name.length));

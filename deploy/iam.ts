@@ -1,5 +1,10 @@
 import type { Config } from '../shared/config/schema.ts';
 import type { SecretRef } from '../shared/secrets/secret-ref.ts';
+import { ACCESS_PERMISSIONS, ACCESS_UNSCOPABLE } from './iam/access.ts';
+import { LOGS_PERMISSIONS, LOGS_UNSCOPABLE } from './iam/logs.ts';
+import { type Resource, type Statement, sub } from './iam/statement.ts';
+import { TAGS_PERMISSIONS, TAGS_UNSCOPABLE } from './iam/tags.ts';
+import { UPGRADE_PERMISSIONS, UPGRADE_UNSCOPABLE } from './iam/upgrade.ts';
 
 /**
  * One IAM role per function, least privilege. Each function lists only the actions it calls, on the
@@ -7,24 +12,20 @@ import type { SecretRef } from '../shared/secrets/secret-ref.ts';
  * group, the failure queue, the secrets named in the configuration, the roles it assumes in other accounts)
  * are added here once. serverless.yml points each function at `<Name>Role`.
  */
-type Sub = { 'Fn::Sub': string };
-type Resource = string | Sub | { 'Fn::GetAtt': [string, string] };
-
-export interface Statement {
-  Effect: 'Allow';
-  Action: string[];
-  Resource: Resource | Resource[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-const sub = (text: string): Sub => ({ 'Fn::Sub': text });
-const ACCOUNT_CLUSTERS = sub('arn:${AWS::Partition}:eks:*:${AWS::AccountId}:cluster/*');
-
 /** What each function calls, beyond what every function gets. Keys are serverless.yml function names. */
 export const FUNCTION_PERMISSIONS: Record<string, Statement[]> = {
-  clusterOnboarding: [
-    { Effect: 'Allow', Action: ['eks:DescribeCluster', 'eks:TagResource'], Resource: ACCOUNT_CLUSTERS },
-  ],
+  ...ACCESS_PERMISSIONS,
+  ...LOGS_PERMISSIONS,
+  ...TAGS_PERMISSIONS,
+  ...UPGRADE_PERMISSIONS,
+};
+
+/** Mutating actions allowed on `"Resource": "*"` because AWS cannot scope them, each with its reason. */
+export const UNSCOPABLE_ACTIONS: Record<string, string> = {
+  ...ACCESS_UNSCOPABLE,
+  ...LOGS_UNSCOPABLE,
+  ...TAGS_UNSCOPABLE,
+  ...UPGRADE_UNSCOPABLE,
 };
 
 export function roleLogicalId(functionName: string): string {

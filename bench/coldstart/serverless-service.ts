@@ -92,11 +92,28 @@ export function splitHandler(handler: string): { modulePath: string; exportName:
 }
 
 /**
+ * `functions:` as a map, or as the Serverless Framework's array form whose entries are maps or
+ * `${file(./x.yml)}` includes (serverless.yml keeps one file per capability), merged in order.
+ */
+function functionsOf(value: unknown, source: string, readInclude: ((file: string) => string) | undefined): YamlMap {
+  if (isMap(value)) return value;
+  if (!Array.isArray(value)) return {};
+  const merged: YamlMap = {};
+  for (const entry of value) {
+    const include = typeof entry === 'string' ? /^\$\{file\(([^)]+)\)\}$/.exec(entry)?.[1] : undefined;
+    if (include !== undefined && readInclude === undefined) throw new ServerlessFileError(`${source}: functions includes ${include}, but no reader for included files was given`);
+    const part: unknown = include !== undefined && readInclude ? YAML.parse(readInclude(include)) : entry;
+    if (isMap(part)) Object.assign(merged, part);
+  }
+  return merged;
+}
+
+/**
  * The functions serverless-esbuild bundles and the options it bundles them with, read from serverless.yml
  * as written. Like the plugin, it skips functions marked `skipEsbuild`, functions on a non-Node runtime and
  * functions without a handler (container images); `esbuildEntrypoint` overrides the file bundled.
  */
-export function readServerlessService(text: string, source = 'serverless.yml'): ServerlessService {
+export function readServerlessService(text: string, source = 'serverless.yml', readInclude?: (file: string) => string): ServerlessService {
   const document = YAML.parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
     throw new ServerlessFileError(`${source} is not valid YAML: ${document.errors.map((error) => error.message).join('; ')}`);
@@ -115,7 +132,7 @@ export function readServerlessService(text: string, source = 'serverless.yml'): 
   const esbuild = withoutVariables(isMap(custom.esbuild) ? custom.esbuild : {}, '', variables) as YamlMap;
 
   const functions: LambdaFunction[] = [];
-  for (const [name, definition] of Object.entries(isMap(root.functions) ? root.functions : {})) {
+  for (const [name, definition] of Object.entries(functionsOf(root.functions, source, readInclude))) {
     if (!isMap(definition) || definition.skipEsbuild === true) continue;
     if (definition.runtime !== undefined && nodeMajorOf(definition.runtime) === undefined) continue;
     if (definition.handler === undefined) continue;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -61,7 +62,7 @@ function nodeMajor(version: string): number {
 async function runColdstart(context: BenchContext): Promise<GroupOutcome> {
   const { repoRoot, progress } = context;
   const started = performance.now();
-  const service = readServerlessService(await readFile(path.join(repoRoot, 'serverless.yml'), 'utf8'));
+  const service = readServerlessService(await readFile(path.join(repoRoot, 'serverless.yml'), 'utf8'), 'serverless.yml', (file) => readFileSync(path.join(repoRoot, file), 'utf8'));
   if (nodeMajor(process.versions.node) !== service.nodeMajor) {
     throw new Error(
       `cold starts are measured on the Lambda runtime's Node (${service.runtime} → Node ${service.nodeMajor}), but the bench runs on ` +

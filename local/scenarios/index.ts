@@ -1,6 +1,5 @@
-import { malformedEvent } from './malformed-event.ts';
-import { newCluster } from './new-cluster.ts';
+import { CAPABILITIES } from '../capabilities/index.ts';
 import type { Scenario } from './scenario.ts';
 
-/** Every scenario `npm start` runs, in order. Each capability adds its own. */
-export const SCENARIOS: readonly Scenario[] = [newCluster, malformedEvent];
+/** Every scenario `npm start` runs, in order: each capability's, in the order of CAPABILITIES. */
+export const SCENARIOS: readonly Scenario[] = CAPABILITIES.flatMap((capability) => capability.scenarios);

@@ -45,6 +45,7 @@ async function inputsStamp(): Promise<string> {
     'package-lock.json',
     configFile(),
     ...(await filesUnder('deploy')),
+    ...(await filesUnder('serverless')),
     ...(await filesUnder('functions')).filter((file) => file.endsWith('.asl.yml') || file.endsWith('.asl.json')),
   ];
   for (const file of files.sort()) {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { UNSCOPABLE_ACTIONS } from '../../../deploy/iam.ts';
 import { type CloudFormationTemplate, compiledTemplate } from '../../../local/template/compiled-template.ts';
 import { SANDBOX_FUNCTIONS } from '../../../local/functions.ts';
 import { lambdaLogicalId } from '../../../local/lambda/runtime.ts';
@@ -23,12 +24,6 @@ function statementsOf(roleLogicalId: string): Statement[] {
   const policies = (template.Resources[roleLogicalId]?.Properties?.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
   return policies.flatMap((policy) => policy.PolicyDocument.Statement);
 }
-
-/**
- * Actions AWS does not let a policy scope to resources, and that eksops needs with `"Resource": "*"`.
- * Each entry says why; anything else with `*` fails the check.
- */
-const UNSCOPABLE: Record<string, string> = {};
 
 const READ_ONLY = /^[a-z0-9-]+:(Describe|List|Get|BatchGet|Search|Lookup)/;
 
@@ -61,7 +56,7 @@ describe('the compiled CloudFormation template', () => {
         const actions = asList(statement.Action);
         expect({ roleId, wildcardActions: actions.filter((action) => action === '*' || action.endsWith(':*')) }).toEqual({ roleId, wildcardActions: [] });
         if (asList(statement.Resource).includes('*')) {
-          const unjustified = actions.filter((action) => !READ_ONLY.test(action) && !(action in UNSCOPABLE));
+          const unjustified = actions.filter((action) => !READ_ONLY.test(action) && !(action in UNSCOPABLE_ACTIONS));
           expect({ roleId, unjustified }).toEqual({ roleId, unjustified: [] });
         }
       }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from '@jest/globals';
 import { readServerlessService, ServerlessFileError, splitHandler } from '../../../bench/coldstart/serverless-service.ts';
@@ -80,7 +81,8 @@ describe('readServerlessService', () => {
   });
 
   it('reads the project’s own serverless.yml', async () => {
-    const service = readServerlessService(await readFile(new URL('../../../serverless.yml', import.meta.url), 'utf8'));
+    const root = new URL('../../../', import.meta.url);
+    const service = readServerlessService(await readFile(new URL('serverless.yml', root), 'utf8'), 'serverless.yml', (file) => readFileSync(new URL(file, root), 'utf8'));
 
     expect(service.functions.find((fn) => fn.name === 'clusterOnboarding')).toMatchObject({
       modulePath: 'functions/cluster-onboarding/handler',

@@ -1,0 +1,4 @@
+import type { Command } from '../command.ts';
+
+/** `eksops logs …` commands. */
+export const LOGS_COMMANDS: readonly Command[] = [];

@@ -1,0 +1,10 @@
+import type { Statement } from './statement.ts';
+
+/** tags: what each function calls, on the narrowest resources AWS allows. Keys are serverless.yml function names. */
+export const TAGS_PERMISSIONS: Record<string, Statement[]> = {};
+
+/**
+ * Actions of this capability that AWS does not let a policy scope to resources, so they need
+ * `"Resource": "*"`; each with the reason. The deployment tests refuse any other mutating action on `*`.
+ */
+export const TAGS_UNSCOPABLE: Record<string, string> = {};
