@@ -6,6 +6,7 @@ import { configuredNotifier } from '../shared/notify/configured-notifier.ts';
 import { createSandboxAws, type SandboxAws } from './account/sandbox-aws.ts';
 import { startDynalite } from './dynamodb/dynalite.ts';
 import { LocalEventBus } from './eventbus/bus.ts';
+import { CAPABILITIES } from './capabilities/index.ts';
 import { SANDBOX_FUNCTIONS, type SandboxDeps } from './functions.ts';
 import { LocalLambdaRuntime } from './lambda/runtime.ts';
 import { SlackSink } from './sinks/slack-sink.ts';
@@ -60,7 +61,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   for (const [name, build] of Object.entries(SANDBOX_FUNCTIONS)) lambda.register(name, build(deps));
   const bus = new LocalEventBus({ template, lambda, clock: aws.clock, account: aws.here.accountId, region: aws.here.region });
   const stateMachines = stateMachinesOf(template, lambda, aws.clock, aws.here);
-  return {
+  const sandbox: Sandbox = {
     aws,
     slack,
     lambda,
@@ -73,4 +74,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await Promise.all([slack.close(), dynamodb.close()]);
     },
   };
+  for (const capability of CAPABILITIES) capability.connect?.(sandbox);
+  return sandbox;
 }

@@ -81,6 +81,7 @@ export class SandboxAccount {
   readonly changes: SandboxChange[] = [];
   readonly calls: SandboxCallRecord[] = [];
   readonly #services = new Map<string, SandboxService>();
+  readonly #parts: SandboxService[] = [];
   readonly #faults: Fault[] = [];
   readonly #listeners: ((change: SandboxChange) => void)[] = [];
   readonly #loopback = new Map<string, string>();
@@ -91,9 +92,28 @@ export class SandboxAccount {
     this.defaultRegion = options.defaultRegion ?? 'eu-west-1';
   }
 
+  /**
+   * Adds a service. Several parts may answer for one SDK client (EKS clusters, node groups, add-ons): their
+   * commands are merged, and a command answered twice is a mistake.
+   */
   register<S extends SandboxService>(service: S): S {
-    this.#services.set(service.clientName, service);
+    this.#parts.push(service);
+    const existing = this.#services.get(service.clientName);
+    if (!existing) {
+      this.#services.set(service.clientName, service);
+      return service;
+    }
+    const duplicate = Object.keys(service.commands).find((command) => command in existing.commands);
+    if (duplicate) throw new Error(`${service.clientName}.${duplicate} is answered by two sandbox services`);
+    this.#services.set(service.clientName, { clientName: service.clientName, label: existing.label, commands: { ...existing.commands, ...service.commands } });
     return service;
+  }
+
+  /** The registered service part of that class, e.g. `account.service(SandboxEc2)`. */
+  service<S extends SandboxService>(Service: abstract new (...args: never[]) => S): S {
+    const found = this.#parts.find((part): part is S => part instanceof Service);
+    if (!found) throw new Error(`no ${Service.name} is registered in the sandbox account`);
+    return found;
   }
 
   /** Sends every call of that SDK client to a real server on loopback instead (e.g. DynamoDB to dynalite). */

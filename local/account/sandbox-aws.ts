@@ -1,9 +1,11 @@
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { AwsClientFactory } from '../../shared/aws/client-factory.ts';
 import { VirtualClock } from '../time/virtual-clock.ts';
+import { CAPABILITIES } from '../capabilities/index.ts';
 import { SandboxAccount } from './account.ts';
 import { sandboxPlugin } from './sdk-plugin.ts';
 import { SandboxEks } from './services/eks.ts';
+import { SandboxEksNodegroups } from './services/eks-nodegroups.ts';
 import { SandboxSecretsManager } from './services/secrets-manager.ts';
 import { SandboxSsm } from './services/ssm.ts';
 import { SandboxSts } from './services/sts.ts';
@@ -24,12 +26,15 @@ export interface SandboxAwsOptions {
 export function createSandboxAws(options: SandboxAwsOptions = {}) {
   const clock = new VirtualClock(options.start);
   const account = new SandboxAccount({ clock, accountId: options.accountId, defaultRegion: options.region });
+  const eks = account.register(new SandboxEks(clock));
   const services = {
-    eks: account.register(new SandboxEks(clock)),
+    eks,
+    eksNodegroups: account.register(new SandboxEksNodegroups(eks, clock)),
     ssm: account.register(new SandboxSsm(clock)),
     secretsManager: account.register(new SandboxSecretsManager(clock)),
     sts: account.register(new SandboxSts()),
   };
+  for (const capability of CAPABILITIES) capability.services?.({ account, clock, eks, eksNodegroups: services.eksNodegroups });
   const clients = new AwsClientFactory({
     defaultRegion: account.defaultRegion,
     ownAccountId: account.accountId,

@@ -13,11 +13,20 @@ import {
   NotFoundException,
   ResourceInUseException,
   ResourceNotFoundException,
+  type DescribeUpdateCommandInput,
+  type DescribeUpdateCommandOutput,
+  type ListUpdatesCommandInput,
+  type ListUpdatesCommandOutput,
+  type LogSetup,
+  type LogType,
   type TagResourceCommandInput,
   type UntagResourceCommandInput,
+  type UpdateClusterConfigCommandInput,
+  type UpdateClusterConfigCommandOutput,
 } from '@aws-sdk/client-eks';
 import type { Clock } from '../../../shared/time/clock.ts';
 import type { AccountRegion, CallContext, SandboxService, ServiceOutput } from '../account.ts';
+import { EksUpdates, type UpdateScope } from './eks-updates.ts';
 import { validateTags } from './tag-rules.ts';
 
 interface ClusterRecord {
@@ -29,6 +38,9 @@ interface ClusterRecord {
 /** EKS control planes take 10 to 15 minutes to create; the sandbox takes 12 on the virtual clock. */
 const CLUSTER_CREATION_MS = 12 * 60_000;
 const DEFAULT_VERSION = '1.33';
+const LOG_TYPES: LogType[] = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+/** A logging change takes a few minutes; the sandbox takes 3 on the virtual clock. */
+const LOGGING_UPDATE_MS = 3 * 60_000;
 
 /**
  * Amazon EKS in the in-memory account. Capabilities add node groups, add-ons and updates; this part holds
@@ -39,9 +51,12 @@ export class SandboxEks implements SandboxService {
   readonly label = 'eks';
   readonly #clusters = new Map<string, ClusterRecord>();
   readonly #clock: Clock;
+  /** Every update of every cluster, node group and add-on: shared with the other EKS parts of the sandbox. */
+  readonly updates: EksUpdates;
 
   constructor(clock: Clock) {
     this.#clock = clock;
+    this.updates = new EksUpdates(clock);
   }
 
   readonly commands = {
@@ -84,6 +99,30 @@ export class SandboxEks implements SandboxService {
       ctx.changed({ service: 'eks', action: 'UntagResource', resource: `cluster/${record.cluster.name}`, detail: (input.tagKeys ?? []).join(', ') });
       return {};
     },
+    UpdateClusterConfigCommand: (input: UpdateClusterConfigCommandInput, ctx: CallContext): ServiceOutput<UpdateClusterConfigCommandOutput> => {
+      const record = this.#record(ctx, input.name ?? '');
+      const scope = { clusterKey: this.#key(ctx, input.name ?? '') };
+      this.#assertActive(record);
+      this.updates.assertIdle(scope, `Cluster ${input.name}`);
+      if (!input.logging) throw new InvalidParameterException({ message: 'The sandbox implements UpdateClusterConfig for logging only', $metadata: {} });
+      const logging = mergeLogging(record.cluster.logging?.clusterLogging ?? [], input.logging.clusterLogging ?? []);
+      if (JSON.stringify(enabledTypes(logging)) === JSON.stringify(enabledTypes(record.cluster.logging?.clusterLogging ?? []))) {
+        throw new InvalidParameterException({ message: 'No changes needed for the logging config provided', $metadata: {} });
+      }
+      const update = this.updates.start(scope, 'LoggingUpdate', [{ type: 'ClusterLogging', value: JSON.stringify({ clusterLogging: input.logging.clusterLogging }) }], LOGGING_UPDATE_MS, () => {
+        record.cluster.logging = { clusterLogging: logging };
+      });
+      ctx.changed({ service: 'eks', action: 'UpdateClusterConfig', resource: `cluster/${input.name}`, detail: `logging ${enabledTypes(logging).join(', ') || 'off'} (update ${update.id})` });
+      return { update };
+    },
+    DescribeUpdateCommand: (input: DescribeUpdateCommandInput, ctx: CallContext): ServiceOutput<DescribeUpdateCommandOutput> => {
+      this.#record(ctx, input.name ?? '');
+      return { update: this.updates.describe(this.#scope(ctx, input), input.updateId ?? '') };
+    },
+    ListUpdatesCommand: (input: ListUpdatesCommandInput, ctx: CallContext): ServiceOutput<ListUpdatesCommandOutput> => {
+      this.#record(ctx, input.name ?? '');
+      return { updateIds: this.updates.list(this.#scope(ctx, input)) };
+    },
     ListTagsForResourceCommand: (input: ListTagsForResourceCommandInput, ctx: CallContext): ServiceOutput<ListTagsForResourceCommandOutput> => ({
       tags: { ...this.#byArn(ctx, input.resourceArn).cluster.tags },
     }),
@@ -95,6 +134,29 @@ export class SandboxEks implements SandboxService {
     return structuredClone(this.#put(target, name, { version: options.version ?? DEFAULT_VERSION, tags: options.tags ?? {} }, creationMs));
   }
 
+  /** The live record of a cluster, for the other EKS parts of the sandbox (node groups, add-ons). */
+  clusterOf(target: AccountRegion, name: string): Cluster {
+    return this.#record(target, name).cluster;
+  }
+
+  clusterKey(target: AccountRegion, name: string): string {
+    return this.#key(target, name);
+  }
+
+  #scope(ctx: AccountRegion, input: { name?: string | undefined; nodegroupName?: string | undefined; addonName?: string | undefined }): UpdateScope {
+    return {
+      clusterKey: this.#key(ctx, input.name ?? ''),
+      ...(input.nodegroupName ? { nodegroupName: input.nodegroupName } : {}),
+      ...(input.addonName ? { addonName: input.addonName } : {}),
+    };
+  }
+
+  #assertActive(record: ClusterRecord): void {
+    if (record.cluster.status !== 'ACTIVE') {
+      throw new ResourceInUseException({ message: `Cluster ${record.cluster.name} is in ${record.cluster.status} state`, clusterName: record.cluster.name, $metadata: {} });
+    }
+  }
+
   #put(ctx: AccountRegion, name: string, fields: Pick<Cluster, 'version' | 'tags' | 'roleArn'>, creationMs: number): Cluster {
     const now = this.#clock.now();
     const cluster: Cluster = {
@@ -104,6 +166,7 @@ export class SandboxEks implements SandboxService {
       status: creationMs > 0 ? 'CREATING' : 'ACTIVE',
       endpoint: `https://${name.toLowerCase()}.gr7.${ctx.region}.eks.amazonaws.com`,
       platformVersion: 'eks.1',
+      logging: { clusterLogging: [{ types: [...LOG_TYPES], enabled: false }] },
       ...fields,
     };
     this.#clusters.set(this.#key(ctx, name), { cluster, activeAt: now.getTime() + creationMs });
@@ -114,7 +177,7 @@ export class SandboxEks implements SandboxService {
     return `${ctx.accountId}/${ctx.region}/${name}`;
   }
 
-  #record(ctx: CallContext, name: string): ClusterRecord {
+  #record(ctx: AccountRegion, name: string): ClusterRecord {
     const record = this.#clusters.get(this.#key(ctx, name));
     if (!record) throw new ResourceNotFoundException({ message: `No cluster found for name: ${name}.`, clusterName: name, $metadata: {} });
     if (record.cluster.status === 'CREATING' && this.#clock.now().getTime() >= record.activeAt) record.cluster.status = 'ACTIVE';
@@ -132,4 +195,17 @@ export class SandboxEks implements SandboxService {
     if (!record) throw new NotFoundException({ message: `Resource not found: ${arn}`, $metadata: {} });
     return this.#record(ctx, record.cluster.name ?? '');
   }
+}
+
+/** Applies a logging request to the current setup: each type named takes the requested state. */
+function mergeLogging(current: LogSetup[], requested: LogSetup[]): LogSetup[] {
+  const enabled = new Set(enabledTypes(current));
+  for (const setup of requested) for (const type of setup.types ?? []) (setup.enabled ? enabled.add(type) : enabled.delete(type));
+  const on = LOG_TYPES.filter((type) => enabled.has(type));
+  const off = LOG_TYPES.filter((type) => !enabled.has(type));
+  return [...(on.length ? [{ types: on, enabled: true }] : []), ...(off.length ? [{ types: off, enabled: false }] : [])];
+}
+
+function enabledTypes(setups: LogSetup[]): LogType[] {
+  return LOG_TYPES.filter((type) => setups.some((setup) => setup.enabled && setup.types?.includes(type)));
 }
