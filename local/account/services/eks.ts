@@ -200,7 +200,12 @@ export class SandboxEks implements SandboxService {
 /** Applies a logging request to the current setup: each type named takes the requested state. */
 function mergeLogging(current: LogSetup[], requested: LogSetup[]): LogSetup[] {
   const enabled = new Set(enabledTypes(current));
-  for (const setup of requested) for (const type of setup.types ?? []) (setup.enabled ? enabled.add(type) : enabled.delete(type));
+  for (const setup of requested) {
+    for (const type of setup.types ?? []) {
+      if (setup.enabled) enabled.add(type);
+      else enabled.delete(type);
+    }
+  }
   const on = LOG_TYPES.filter((type) => enabled.has(type));
   const off = LOG_TYPES.filter((type) => !enabled.has(type));
   return [...(on.length ? [{ types: on, enabled: true }] : []), ...(off.length ? [{ types: off, enabled: false }] : [])];
