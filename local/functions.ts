@@ -1,16 +1,8 @@
-import type { AwsClientFactory } from '../shared/aws/client-factory.ts';
-import type { Config } from '../shared/config/schema.ts';
-import type { Notifier } from '../shared/notify/notifier.ts';
-import type { Clock } from '../shared/time/clock.ts';
+import type { FunctionDeps } from '../shared/runtime/deps.ts';
 import { CAPABILITIES } from './capabilities/index.ts';
 import type { LambdaHandler } from './lambda/runtime.ts';
 
-export interface SandboxDeps {
-  config: Config;
-  clients: AwsClientFactory;
-  notifier: Notifier;
-  clock: Clock;
-}
+export type SandboxDeps = FunctionDeps;
 
 /**
  * Every function of serverless.yml, built with the sandbox's dependencies instead of production's: the same

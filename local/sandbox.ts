@@ -8,7 +8,8 @@ import { startDynalite } from './dynamodb/dynalite.ts';
 import { LocalEventBus } from './eventbus/bus.ts';
 import { CAPABILITIES } from './capabilities/index.ts';
 import { SANDBOX_FUNCTIONS, type SandboxDeps } from './functions.ts';
-import { LocalLambdaRuntime } from './lambda/runtime.ts';
+import { LocalLambdaRuntime, lambdaLogicalId } from './lambda/runtime.ts';
+import { functionEnvironment } from './template/function-environment.ts';
 import { SlackSink } from './sinks/slack-sink.ts';
 import type { StateMachineRunner } from './stepfunctions/runner.ts';
 import { stateMachinesOf } from './stepfunctions/template-machines.ts';
@@ -55,10 +56,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     config,
     clients: aws.clients,
     clock: aws.clock,
+    fetch: defaultFetch,
+    env: {},
     notifier: configuredNotifier(config.notify.slack, { clients: aws.clients, fetch: defaultFetch, clock: aws.clock }),
   };
   const lambda = new LocalLambdaRuntime({ template, clock: aws.clock, region: aws.here.region, accountId: aws.here.accountId });
-  for (const [name, build] of Object.entries(SANDBOX_FUNCTIONS)) lambda.register(name, build(deps));
+  for (const [name, build] of Object.entries(SANDBOX_FUNCTIONS)) {
+    lambda.register(name, build({ ...deps, env: functionEnvironment(template, lambdaLogicalId(name), aws.here) }));
+  }
   const bus = new LocalEventBus({ template, lambda, clock: aws.clock, account: aws.here.accountId, region: aws.here.region });
   const stateMachines = stateMachinesOf(template, lambda, aws.clock, aws.here);
   const sandbox: Sandbox = {

@@ -1,19 +1,13 @@
 import { EKSClient } from '@aws-sdk/client-eks';
-import type { AwsClientFactory } from '../../shared/aws/client-factory.ts';
 import { describeCreation, planCreatorTags } from '../../shared/access/cluster-creator.ts';
 import { readCluster, tagCluster } from '../../shared/access/cluster-tags.ts';
 import { type CreateClusterEvent, CreateClusterEventSchema } from '../../shared/access/create-cluster-event.ts';
 import { type CreatorRecordOutcome, creationNotification } from '../../shared/access/creation-report.ts';
-import type { Config } from '../../shared/config/schema.ts';
 import { logger, metrics } from '../../shared/middleware/observability.ts';
 import { eksopsHandler } from '../../shared/middleware/stack.ts';
-import type { Notifier } from '../../shared/notify/notifier.ts';
+import type { FunctionDeps } from '../../shared/runtime/deps.ts';
 
-export interface ClusterOnboardingDeps {
-  config: Config;
-  clients: AwsClientFactory;
-  notifier: Notifier;
-}
+export type ClusterOnboardingDeps = Pick<FunctionDeps, 'config' | 'clients' | 'notifier'>;
 
 export interface ClusterOnboardingResult {
   cluster?: string;

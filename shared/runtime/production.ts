@@ -1,25 +1,17 @@
 import { AwsClientFactory } from '../aws/client-factory.ts';
 import { runtimeConfig } from '../config/runtime.ts';
-import type { Config } from '../config/schema.ts';
 import { defaultFetch } from '../http/fetch.ts';
 import { configuredNotifier } from '../notify/configured-notifier.ts';
-import type { Notifier } from '../notify/notifier.ts';
-import { type Clock, systemClock } from '../time/clock.ts';
+import { systemClock } from '../time/clock.ts';
+import type { FunctionDeps } from './deps.ts';
 
-export interface ProductionDeps {
-  config: Config;
-  clients: AwsClientFactory;
-  notifier: Notifier;
-  clock: Clock;
-}
-
-let deps: ProductionDeps | undefined;
+let deps: FunctionDeps | undefined;
 
 /**
  * What a deployed function runs with, built once per cold start at module scope (no network call here:
  * clients connect and secrets are read on first use) and reused by every warm invocation.
  */
-export function productionDeps(): ProductionDeps {
+export function productionDeps(): FunctionDeps {
   if (deps) return deps;
   const config = runtimeConfig();
   const clients = new AwsClientFactory({
@@ -31,6 +23,8 @@ export function productionDeps(): ProductionDeps {
     config,
     clients,
     clock: systemClock,
+    fetch: defaultFetch,
+    env: process.env,
     notifier: configuredNotifier(config.notify.slack, { clients, fetch: defaultFetch, clock: systemClock }),
   };
   return deps;
