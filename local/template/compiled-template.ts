@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +20,7 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 const SERVERLESS_DIR = path.join(PROJECT_ROOT, '.serverless');
 const TEMPLATE_FILE = path.join(SERVERLESS_DIR, 'cloudformation-template-update-stack.json');
 const STAMP_FILE = path.join(SERVERLESS_DIR, 'eksops-inputs.sha256');
+const LOCK_DIR = path.join(PROJECT_ROOT, '.serverless-packaging.lock');
 /** `sls package` of every function on a 2-core machine; generous, but a hung packaging must not hang CI. */
 const PACKAGE_TIMEOUT_MS = 8 * 60_000;
 
@@ -28,14 +29,43 @@ export class PackagingError extends Error {
 }
 
 export async function compiledTemplate(options: { log?: (line: string) => void } = {}): Promise<CloudFormationTemplate> {
-  const stamp = await inputsStamp();
-  const current = existsSync(STAMP_FILE) && existsSync(TEMPLATE_FILE) ? await readFile(STAMP_FILE, 'utf8') : '';
-  if (current !== stamp) {
-    options.log?.('Packaging the service (npx sls package) to compile the CloudFormation template …');
-    await runPackage();
-    await writeFile(STAMP_FILE, stamp);
+  if (!(await isCurrent(await inputsStamp()))) {
+    // Several processes (test runs, the sandbox) may want the template at once: one packages, the others wait.
+    await withPackagingLock(async () => {
+      const stamp = await inputsStamp();
+      if (await isCurrent(stamp)) return;
+      options.log?.('Packaging the service (npx sls package) to compile the CloudFormation template …');
+      await runPackage();
+      await writeFile(STAMP_FILE, stamp);
+    });
   }
   return JSON.parse(await readFile(TEMPLATE_FILE, 'utf8')) as CloudFormationTemplate;
+}
+
+async function isCurrent(stamp: string): Promise<boolean> {
+  return existsSync(STAMP_FILE) && existsSync(TEMPLATE_FILE) && (await readFile(STAMP_FILE, 'utf8')) === stamp;
+}
+
+async function withPackagingLock(work: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + PACKAGE_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await mkdir(LOCK_DIR);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A lock older than the packaging timeout was left by a process that died.
+      const age = Date.now() - (await stat(LOCK_DIR).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+      if (age > PACKAGE_TIMEOUT_MS) await rm(LOCK_DIR, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new PackagingError(`another process has been packaging the service for too long (${LOCK_DIR})`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    await work();
+  } finally {
+    await rm(LOCK_DIR, { recursive: true, force: true });
+  }
 }
 
 async function inputsStamp(): Promise<string> {
