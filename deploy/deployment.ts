@@ -9,5 +9,7 @@ export async function loadDeployment(file: string) {
     /** An esbuild `define` value is a JS expression, and JSON is one. */
     bundledConfig: JSON.stringify(config),
     roles: buildRoles(config),
+    /** serverless/tags.functions.yml: the schedule of the full node-tag reconcile. */
+    tagsSchedule: config.tags.schedule,
   };
 }

@@ -1,0 +1,34 @@
+import type { Config } from '../config/schema.ts';
+import type { Tags } from './model.ts';
+
+/** The tag policy decide applies: the configuration's tags section, per cluster. */
+export interface TagPolicy {
+  autoscalerDiscovery: boolean;
+  /** Globs (`*` matches any run of characters) over node-group tag keys. */
+  allow: readonly string[];
+  deny: readonly string[];
+}
+
+export function tagPolicyOf(config: Config): TagPolicy {
+  return { autoscalerDiscovery: config.tags.autoscalerDiscovery, allow: config.tags.allow, deny: config.tags.deny };
+}
+
+export function requiredTagsOf(config: Config, cluster: string): Tags {
+  return config.clusters.find((candidate) => candidate.name === cluster)?.requiredTags ?? {};
+}
+
+const globCache = new Map<string, RegExp>();
+
+export function matchesGlob(key: string, glob: string): boolean {
+  let pattern = globCache.get(glob);
+  if (!pattern) {
+    pattern = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    globCache.set(glob, pattern);
+  }
+  return pattern.test(key);
+}
+
+/** A node-group tag key eksops may copy: allowed by some glob and denied by none. */
+export function isCopyable(key: string, policy: TagPolicy): boolean {
+  return policy.allow.some((glob) => matchesGlob(key, glob)) && !policy.deny.some((glob) => matchesGlob(key, glob));
+}
