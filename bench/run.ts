@@ -9,6 +9,10 @@ import { loadBenchGroups } from './registry.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const resultsFile = path.join(repoRoot, 'bench', 'results.json');
+// The groups run the functions in process: their JSON logs and EMF metrics would mix with the table.
+// Powertools reads these when its modules load, and the groups are imported below, after this.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const benchGroups = await loadBenchGroups();
 
 function usage(): string {

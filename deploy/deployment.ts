@@ -1,4 +1,5 @@
 import { loadConfigFile } from '../shared/config/load.ts';
+import { upgradeScheduleResources } from '../shared/upgrade/schedules.ts';
 import { buildRoles } from './iam.ts';
 
 /** What serverless.yml takes from the configuration, validated with the schema the functions use. */
@@ -11,5 +12,7 @@ export async function loadDeployment(file: string) {
     roles: buildRoles(config),
     /** serverless/tags.functions.yml: the schedule of the full node-tag reconcile. */
     tagsSchedule: config.tags.schedule,
+    /** One EventBridge Scheduler schedule per cluster maintenance window, and the role they start cluster-upgrade with. */
+    upgradeSchedules: upgradeScheduleResources(config),
   };
 }

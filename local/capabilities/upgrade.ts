@@ -1,7 +1,55 @@
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { makeHandler as upgradeAdvance } from '../../functions/upgrade-advance/app.ts';
+import { makeHandler as upgradeBegin } from '../../functions/upgrade-begin/app.ts';
+import { makeHandler as upgradeFinish } from '../../functions/upgrade-finish/app.ts';
+import { makeHandler as upgradePoll } from '../../functions/upgrade-poll/app.ts';
+import { SandboxEc2Subnets } from '../account/services/ec2-subnets.ts';
+import { SandboxEksAddons } from '../account/services/eks-addons.ts';
+import { SandboxEksFargate } from '../account/services/eks-fargate.ts';
+import { SandboxEksInsights } from '../account/services/eks-insights.ts';
+import type { Sandbox } from '../sandbox.ts';
+import { UPGRADE_SCENARIOS } from '../scenarios/upgrade-scenarios.ts';
 import type { SandboxCapability } from './capability.ts';
 
-/** upgrade in the sandbox: its functions (built with the sandbox's dependencies) and its scenarios. */
+const tablesReady = new WeakMap<Sandbox, Promise<void>>();
+
+/** upgrade in the sandbox: its functions (built with the sandbox's dependencies), services and scenarios. */
 export const UPGRADE: SandboxCapability = {
-  functions: {},
-  scenarios: [],
+  functions: {
+    upgradeBegin: (deps) => upgradeBegin(deps),
+    upgradeAdvance: (deps) => upgradeAdvance(deps),
+    upgradePoll: (deps) => upgradePoll(deps),
+    upgradeFinish: (deps) => upgradeFinish(deps),
+  },
+  scenarios: UPGRADE_SCENARIOS,
+  services: ({ account, clock, eks }) => {
+    account.register(new SandboxEksAddons(eks, clock));
+    account.register(new SandboxEksInsights(eks, clock));
+    account.register(new SandboxEksFargate(eks));
+    account.register(new SandboxEc2Subnets());
+  },
+  connect: (sandbox) => {
+    const ready = createLockTable(sandbox);
+    // Awaited (and its failure surfaced) by upgradeReady; never an unhandled rejection meanwhile.
+    ready.catch(() => undefined);
+    tablesReady.set(sandbox, ready);
+  },
 };
+
+/** The lock table of the compiled template, created in the sandbox's DynamoDB (dynalite) as CloudFormation would. */
+async function createLockTable(sandbox: Sandbox): Promise<void> {
+  const resource = sandbox.template.Resources.UpgradeLockTable;
+  if (!resource?.Properties) return;
+  const properties = resource.Properties as { TableName: string; AttributeDefinitions: { AttributeName: string; AttributeType: 'S' }[]; KeySchema: { AttributeName: string; KeyType: 'HASH' }[] };
+  const dynamodb = sandbox.aws.clients.client(DynamoDBClient);
+  try {
+    await dynamodb.send(new CreateTableCommand({ TableName: properties.TableName, AttributeDefinitions: properties.AttributeDefinitions, KeySchema: properties.KeySchema, BillingMode: 'PAY_PER_REQUEST' }));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+/** Resolves once the upgrade's sandbox resources exist (the lock table); scenarios and tests await it first. */
+export async function upgradeReady(sandbox: Sandbox): Promise<void> {
+  await tablesReady.get(sandbox);
+}

@@ -17,6 +17,8 @@ interface UpdateRecord {
   /** Applies the change once the update succeeds (e.g. the new version, the new logging). */
   apply: () => void;
   applied: boolean;
+  /** Runs once the update ends, whatever its outcome (e.g. the cluster back to ACTIVE). */
+  settled?: ((update: Update) => void) | undefined;
 }
 
 export interface PlannedFailure {
@@ -56,7 +58,7 @@ export class EksUpdates {
     if (running) throw new ResourceInUseException({ message: `${what} has update ${running.id} in progress`, $metadata: {} });
   }
 
-  start(scope: UpdateScope, type: UpdateType, params: UpdateParam[], durationMs: number, apply: () => void): Update {
+  start(scope: UpdateScope, type: UpdateType, params: UpdateParam[], durationMs: number, apply: () => void, settled?: (update: Update) => void): Update {
     const now = this.#clock.now();
     const update: Update = { id: randomUUID(), status: 'InProgress', type, params, createdAt: now, errors: [] };
     const failureIndex = this.#plannedFailures.findIndex((planned) => planned.matches(scope, type));
@@ -66,7 +68,7 @@ export class EksUpdates {
       failure = this.#plannedFailures.splice(failureIndex, 1)[0]?.failure;
       if (failure?.afterMs !== undefined) completesAt = now.getTime() + failure.afterMs;
     }
-    const record: UpdateRecord = { scope, update, completesAt, applied: false, apply: failure ? () => undefined : apply };
+    const record: UpdateRecord = { scope, update, completesAt, applied: false, apply: failure ? () => undefined : apply, settled };
     if (failure) record.apply = () => Object.assign(update, { status: 'Failed', errors: failure.errors });
     this.#records.set(update.id ?? '', record);
     return structuredClone(update);
@@ -98,6 +100,19 @@ export class EksUpdates {
     record.applied = true;
     if (record.update.status === 'InProgress') record.update.status = 'Successful';
     record.apply();
+    record.settled?.(record.update);
+  }
+
+  /** Settles every update whose time has come (their changes become visible to Describe* calls). */
+  settleDue(): void {
+    this.#all();
+  }
+
+  /** Every update in progress under a cluster, whatever its scope. */
+  inProgressUnder(clusterKey: string): Update[] {
+    return this.#all()
+      .filter((record) => record.scope.clusterKey === clusterKey && record.update.status === 'InProgress')
+      .map((record) => structuredClone(record.update));
   }
 }
 

@@ -23,7 +23,13 @@ import {
   type UntagResourceCommandInput,
   type UpdateClusterConfigCommandInput,
   type UpdateClusterConfigCommandOutput,
+  type UpdateClusterVersionCommandInput,
+  type UpdateClusterVersionCommandOutput,
+  type DescribeClusterVersionsCommandInput,
+  type DescribeClusterVersionsCommandOutput,
+  type ClusterIssue,
 } from '@aws-sdk/client-eks';
+import { KUBERNETES_VERSIONS, nextMinor } from './eks-catalog.ts';
 import type { Clock } from '../../../shared/time/clock.ts';
 import type { AccountRegion, CallContext, SandboxService, ServiceOutput } from '../account.ts';
 import { EksUpdates, type UpdateScope } from './eks-updates.ts';
@@ -43,6 +49,20 @@ const LOG_TYPES: LogType[] = ['api', 'audit', 'authenticator', 'controllerManage
 const LOGGING_UPDATE_MS = 3 * 60_000;
 
 /**
+ * How long version updates take on the virtual clock. EKS: control-plane updates "should finish within a few
+ * minutes" in the API reference, 10 to 45 minutes in practice; the sandbox default sits in that range.
+ */
+export interface EksUpdateDurations {
+  controlPlaneMs: number;
+}
+
+/**
+ * A rule another EKS part enforces before UpdateClusterVersion (node groups at the cluster's version,
+ * blocking upgrade insights): throws the exception EKS answers with, or returns.
+ */
+export type ClusterVersionGate = (target: AccountRegion, clusterName: string, version: string, force: boolean) => void;
+
+/**
  * Amazon EKS in the in-memory account. Capabilities add node groups, add-ons and updates; this part holds
  * clusters and their tags with the rules of the EKS API reference.
  */
@@ -53,6 +73,8 @@ export class SandboxEks implements SandboxService {
   readonly #clock: Clock;
   /** Every update of every cluster, node group and add-on: shared with the other EKS parts of the sandbox. */
   readonly updates: EksUpdates;
+  readonly durations: EksUpdateDurations = { controlPlaneMs: 25 * 60_000 };
+  readonly #versionGates: ClusterVersionGate[] = [];
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -115,6 +137,62 @@ export class SandboxEks implements SandboxService {
       ctx.changed({ service: 'eks', action: 'UpdateClusterConfig', resource: `cluster/${input.name}`, detail: `logging ${enabledTypes(logging).join(', ') || 'off'} (update ${update.id})` });
       return { update };
     },
+    UpdateClusterVersionCommand: (input: UpdateClusterVersionCommandInput, ctx: CallContext): ServiceOutput<UpdateClusterVersionCommandOutput> => {
+      const name = input.name ?? '';
+      const record = this.#record(ctx, name);
+      const scope = { clusterKey: this.#key(ctx, name) };
+      // EKS refuses a second update of the cluster while one runs, and any update of a cluster not ACTIVE.
+      this.updates.assertIdle(scope, `Cluster ${name}`);
+      this.#assertActive(record);
+      const current = record.cluster.version ?? DEFAULT_VERSION;
+      const target = input.version ?? '';
+      // EKS: "You can update only one minor version at a time"; the same version is "already at".
+      if (target === current) throw new InvalidParameterException({ message: `Cluster is already at the desired configuration with version: ${target}`, clusterName: name, $metadata: {} });
+      if (target !== nextMinor(current) || !KUBERNETES_VERSIONS.some((entry) => entry.version === target)) {
+        throw new InvalidParameterException({ message: `Unsupported Kubernetes minor version update from ${current} to ${target}`, clusterName: name, $metadata: {} });
+      }
+      for (const gate of this.#versionGates) gate(ctx, name, target, input.force === true);
+      record.cluster.status = 'UPDATING';
+      const update = this.updates.start(
+        scope,
+        'VersionUpdate',
+        [
+          { type: 'Version', value: target },
+          { type: 'PlatformVersion', value: 'eks.1' },
+        ],
+        this.durations.controlPlaneMs,
+        () => {
+          record.cluster.version = target;
+          record.cluster.platformVersion = 'eks.1';
+        },
+        () => {
+          if (record.cluster.status === 'UPDATING') record.cluster.status = 'ACTIVE';
+        },
+      );
+      ctx.changed({ service: 'eks', action: 'UpdateClusterVersion', resource: `cluster/${name}`, detail: `${current} → ${target} (update ${update.id})` });
+      return { update };
+    },
+    DescribeClusterVersionsCommand: (input: DescribeClusterVersionsCommandInput): ServiceOutput<DescribeClusterVersionsCommandOutput> => {
+      const now = this.#clock.now().getTime();
+      const wanted = input.clusterVersions;
+      const versions = KUBERNETES_VERSIONS.filter((entry) => !wanted || wanted.includes(entry.version)).filter((entry) => Date.parse(entry.releaseDate) <= now);
+      const newest = versions.at(-1)?.version;
+      return {
+        clusterVersions: versions.map((entry) => {
+          const standard = Date.parse(entry.endOfStandardSupportDate) > now;
+          return {
+            clusterVersion: entry.version,
+            clusterType: 'eks',
+            defaultPlatformVersion: 'eks.1',
+            defaultVersion: entry.version === newest,
+            releaseDate: new Date(entry.releaseDate),
+            endOfStandardSupportDate: new Date(entry.endOfStandardSupportDate),
+            endOfExtendedSupportDate: new Date(entry.endOfExtendedSupportDate),
+            versionStatus: standard ? 'STANDARD_SUPPORT' : 'EXTENDED_SUPPORT',
+          };
+        }),
+      };
+    },
     DescribeUpdateCommand: (input: DescribeUpdateCommandInput, ctx: CallContext): ServiceOutput<DescribeUpdateCommandOutput> => {
       this.#record(ctx, input.name ?? '');
       return { update: this.updates.describe(this.#scope(ctx, input), input.updateId ?? '') };
@@ -132,6 +210,21 @@ export class SandboxEks implements SandboxService {
   seedCluster(target: AccountRegion, name: string, options: { version?: string; tags?: Record<string, string>; status?: 'CREATING' | 'ACTIVE' } = {}): Cluster {
     const creationMs = options.status === 'CREATING' ? CLUSTER_CREATION_MS : 0;
     return structuredClone(this.#put(target, name, { version: options.version ?? DEFAULT_VERSION, tags: options.tags ?? {} }, creationMs));
+  }
+
+  /** A rule checked by UpdateClusterVersion, added by the EKS part that knows it (node groups, insights). */
+  addVersionGate(gate: ClusterVersionGate): void {
+    this.#versionGates.push(gate);
+  }
+
+  /** Health issues EKS reports on the cluster (DescribeCluster `health.issues`). */
+  setClusterHealth(target: AccountRegion, name: string, issues: ClusterIssue[]): void {
+    this.#record(target, name).cluster.health = { issues };
+  }
+
+  /** The cluster disappears (deleted by someone else); later calls answer ResourceNotFoundException. */
+  removeCluster(target: AccountRegion, name: string): void {
+    this.#clusters.delete(this.#key(target, name));
   }
 
   /** The live record of a cluster, for the other EKS parts of the sandbox (node groups, add-ons). */
@@ -167,6 +260,8 @@ export class SandboxEks implements SandboxService {
       endpoint: `https://${name.toLowerCase()}.gr7.${ctx.region}.eks.amazonaws.com`,
       platformVersion: 'eks.1',
       logging: { clusterLogging: [{ types: [...LOG_TYPES], enabled: false }] },
+      resourcesVpcConfig: { subnetIds: ['subnet-0a1', 'subnet-0b2'], securityGroupIds: [], endpointPublicAccess: true, endpointPrivateAccess: true },
+      health: { issues: [] },
       ...fields,
     };
     this.#clusters.set(this.#key(ctx, name), { cluster, activeAt: now.getTime() + creationMs });
@@ -178,6 +273,8 @@ export class SandboxEks implements SandboxService {
   }
 
   #record(ctx: AccountRegion, name: string): ClusterRecord {
+    // Updates that ended on the virtual clock show in every answer, not only in DescribeUpdate.
+    this.updates.settleDue();
     const record = this.#clusters.get(this.#key(ctx, name));
     if (!record) throw new ResourceNotFoundException({ message: `No cluster found for name: ${name}.`, clusterName: name, $metadata: {} });
     if (record.cluster.status === 'CREATING' && this.#clock.now().getTime() >= record.activeAt) record.cluster.status = 'ACTIVE';

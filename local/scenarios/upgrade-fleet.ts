@@ -1,0 +1,108 @@
+import { SandboxEc2Subnets } from '../account/services/ec2-subnets.ts';
+import { SandboxEksAddons } from '../account/services/eks-addons.ts';
+import { ADDON_VERSIONS } from '../account/services/eks-catalog.ts';
+import type { Sandbox } from '../sandbox.ts';
+import type { Config } from '../../shared/config/schema.ts';
+import type { ExecutionResult } from '../stepfunctions/runner.ts';
+import { scheduleInput, scheduleLogicalId } from '../../shared/upgrade/schedules.ts';
+import type { Timeline } from './timeline.ts';
+
+export const UPGRADE_MACHINE = 'eksops-dev-cluster-upgrade';
+export const FLEET_ADDONS = ['vpc-cni', 'coredns', 'kube-proxy', 'aws-ebs-csi-driver'] as const;
+
+export interface FleetOptions {
+  version?: string;
+  nodegroups?: number;
+  /** Nodes per group: more nodes, more drain batches, a longer update. */
+  desiredSize?: number;
+  /** Node groups at another version than the control plane (a hop left half done). */
+  nodegroupVersion?: string;
+  /** Add-ons at the defaults of another version (kube-proxy apart: `kubeProxyAt`). */
+  addonsAt?: string;
+  kubeProxyAt?: string;
+}
+
+/**
+ * A cluster as the upgrade scenarios, tests and bench start from: 4 add-ons at the defaults of its version,
+ * managed node groups (the first named `system`, the canary), subnets with free addresses.
+ */
+export function seedUpgradeFleet(sandbox: Sandbox, cluster: string, options: FleetOptions = {}): string[] {
+  const { aws } = sandbox;
+  const version = options.version ?? '1.32';
+  aws.services.eks.seedCluster(aws.here, cluster, { version });
+  const subnets = aws.account.service(SandboxEc2Subnets);
+  for (const subnet of ['subnet-0a1', 'subnet-0b2']) subnets.seedSubnet(aws.here, subnet, { availableIps: 240 });
+  const addons = aws.account.service(SandboxEksAddons);
+  for (const addon of FLEET_ADDONS) {
+    const at = addon === 'kube-proxy' ? (options.kubeProxyAt ?? options.addonsAt) : options.addonsAt;
+    const seeded = ADDON_VERSIONS.find((entry) => entry.addonName === addon && entry.defaultFor.includes(at ?? version));
+    addons.seedAddon(aws.here, cluster, addon, seeded ? { version: seeded.addonVersion } : {});
+  }
+  const count = options.nodegroups ?? 4;
+  const names = ['system', 'web', 'batch', 'gpu'].slice(0, count);
+  for (let index = names.length; index < count; index++) names.push(`pool-${String(index).padStart(2, '0')}`);
+  for (const name of names) aws.services.eksNodegroups.seedNodegroup(aws.here, cluster, name, { version: options.nodegroupVersion ?? version, scalingConfig: { minSize: 1, maxSize: 6, desiredSize: options.desiredSize ?? 2 }, updateConfig: { maxUnavailable: 1 } });
+  return names;
+}
+
+/** The sandbox configuration with upgrades on: every cluster gets a window, `canary` is the canary group. */
+export function withUpgrades(settings: { durationMinutes?: number; maxConcurrency?: number; canary?: string; approval?: boolean } = {}) {
+  return (config: Config): Config => ({
+    ...config,
+    upgrade: {
+      enabled: true,
+      defaults: { ...config.upgrade.defaults, canaryNodegroup: settings.canary ?? 'system', nodegroupMaxConcurrency: settings.maxConcurrency ?? 2, approval: settings.approval ?? false },
+    },
+    clusters: config.clusters.map((cluster) => ({ ...cluster, maintenanceWindow: { schedule: 'cron(0 2 ? * SUN *)', timezone: 'UTC', durationMinutes: settings.durationMinutes ?? 600 } })),
+  });
+}
+
+export interface UpgradeRunInput {
+  cluster: string;
+  targetVersion?: string;
+  windowMinutes?: number;
+}
+
+/**
+ * Starts cluster-upgrade as the window's EventBridge Scheduler schedule does: the schedule's input (built by
+ * the same code as the deployed schedule's) with `<aws.scheduler.scheduled-time>` replaced by now. The
+ * timeline shows the schedule firing. Scheduler cannot name executions; the sandbox names them after the
+ * window so runs are easy to tell apart.
+ */
+export async function runUpgrade(sandbox: Sandbox, input: UpgradeRunInput, timeline?: Timeline): Promise<ExecutionResult> {
+  const machine = sandbox.stateMachines.get(UPGRADE_MACHINE);
+  if (!machine) throw new Error(`the compiled template has no ${UPGRADE_MACHINE}`);
+  const now = sandbox.aws.clock.now();
+  const cluster = sandbox.config.clusters.find((candidate) => candidate.name === input.cluster);
+  const scheduled = cluster ? scheduleInput(sandbox.config, cluster, now.toISOString()) : undefined;
+  const request = { ...(scheduled ?? { cluster: input.cluster, scheduledTime: now.toISOString() }), ...(input.targetVersion ? { targetVersion: input.targetVersion } : {}), ...(input.windowMinutes ? { windowMinutes: input.windowMinutes } : {}) };
+  timeline?.incoming(
+    { version: '0', id: executionName(input.cluster, now), 'detail-type': 'Scheduled Event', source: 'aws.scheduler', account: sandbox.aws.here.accountId, time: now.toISOString(), region: sandbox.aws.here.region, resources: [], detail: request },
+    [{ rule: `schedule ${cluster ? scheduleLogicalId(cluster) : input.cluster}`, target: UPGRADE_MACHINE }],
+  );
+  return machine.run(request, { name: executionName(input.cluster, now) });
+}
+
+/** `prod-eu-20260302T0900Z`: the cluster and its window's opening, as Step Functions execution names allow (no colons). */
+export function executionName(cluster: string, opensAt: Date): string {
+  return `${cluster}-${opensAt.toISOString().replace(/[-:]/g, '').slice(0, 13)}Z`;
+}
+
+export function clusterVersions(sandbox: Sandbox, cluster: string): { cluster: string | undefined; nodegroups: Record<string, string | undefined>; addons: Record<string, string | undefined> } {
+  const { aws } = sandbox;
+  const addons = aws.account.service(SandboxEksAddons);
+  const names = ['system', 'web', 'batch', 'gpu'];
+  const nodegroups: Record<string, string | undefined> = {};
+  for (const name of names) {
+    try {
+      nodegroups[name] = aws.services.eksNodegroups.nodegroupOf(aws.here, cluster, name).version;
+    } catch {
+      // not in this fleet
+    }
+  }
+  return {
+    cluster: aws.services.eks.clusterOf(aws.here, cluster).version,
+    nodegroups,
+    addons: Object.fromEntries(FLEET_ADDONS.map((name) => [name, addons.addonOf(aws.here, cluster, name).addonVersion])),
+  };
+}

@@ -1,0 +1,73 @@
+import { upgradeReady } from '../capabilities/upgrade.ts';
+import type { Scenario } from './scenario.ts';
+import { clusterVersions, runUpgrade, seedUpgradeFleet, withUpgrades } from './upgrade-fleet.ts';
+
+const slackText = (sandbox: { slack: { messages: readonly { body: string }[] } }) => sandbox.slack.messages.map((message) => message.body).join('\n');
+
+/** Two hops, 1.32 → 1.34, of a cluster with 4 add-ons and 4 node groups, inside one window. */
+export const upgradeTwoHops: Scenario = {
+  name: 'upgrade-two-hops',
+  title: 'A maintenance window opens: eksops upgrades prod-eu 1.32 → 1.34 stage by stage and reports each stage',
+  sandbox: { configure: withUpgrades({ durationMinutes: 600 }) },
+  async run({ sandbox, step, check, timeline }) {
+    await upgradeReady(sandbox);
+    seedUpgradeFleet(sandbox, 'prod-eu');
+    step('The Scheduler schedule of the window starts cluster-upgrade for prod-eu, target 1.34');
+    const started = sandbox.aws.clock.now().getTime();
+    const execution = await runUpgrade(sandbox, { cluster: 'prod-eu', targetVersion: '1.34' }, timeline);
+    const versions = clusterVersions(sandbox, 'prod-eu');
+    check(`the execution succeeded (${execution.status}, ${execution.stateTransitions} state transitions)`, execution.status === 'SUCCEEDED');
+    check('the control plane is at 1.34', versions.cluster === '1.34');
+    check('every node group is at 1.34', Object.values(versions.nodegroups).every((version) => version === '1.34'));
+    check('kube-proxy and the add-ons are at the defaults of 1.34', versions.addons['kube-proxy'] === 'v1.34.0-eksbuild.3' && versions.addons['vpc-cni'] === 'v1.21.1-eksbuild.1' && versions.addons.coredns === 'v1.12.3-eksbuild.1');
+    check(`it took ${Math.round((sandbox.aws.clock.now().getTime() - started) / 60_000)} min of virtual time, inside the 600-minute window`, sandbox.aws.clock.now().getTime() - started <= 600 * 60_000);
+    const text = slackText(sandbox);
+    check('Slack got the plan, each stage and the completion with its timeline', /Plan/.test(text) && /canary node group/.test(text) && /complete: 1.34/.test(text));
+  },
+};
+
+/** The window closes before the second hop: deferred, then resumed in the next window from the live state. */
+export const upgradeWindowResume: Scenario = {
+  name: 'upgrade-window-resume',
+  title: 'The window closes mid-run: eksops defers the next stage and the next window resumes from the cluster state',
+  sandbox: { configure: withUpgrades({ durationMinutes: 180 }) },
+  async run({ sandbox, step, check, timeline }) {
+    await upgradeReady(sandbox);
+    seedUpgradeFleet(sandbox, 'prod-eu');
+    step('A 3-hour window opens; the upgrade to 1.34 needs two hops');
+    const first = await runUpgrade(sandbox, { cluster: 'prod-eu', targetVersion: '1.34' }, timeline);
+    check('the first run ends deferred, not failed', first.status === 'SUCCEEDED' && /deferred/.test(slackText(sandbox)));
+    check('the first hop is complete: control plane and node groups at 1.33', clusterVersions(sandbox, 'prod-eu').cluster === '1.33' && Object.values(clusterVersions(sandbox, 'prod-eu').nodegroups).every((version) => version === '1.33'));
+    step('A week later the next window opens');
+    sandbox.aws.clock.advance(7 * 24 * 3600_000 - (sandbox.aws.clock.now().getTime() % (24 * 3600_000)));
+    const second = await runUpgrade(sandbox, { cluster: 'prod-eu', targetVersion: '1.34' }, timeline);
+    const versions = clusterVersions(sandbox, 'prod-eu');
+    check('the second run resumes and completes the second hop', second.status === 'SUCCEEDED' && versions.cluster === '1.34' && Object.values(versions.nodegroups).every((version) => version === '1.34'));
+  },
+};
+
+/** A PodDisruptionBudget blocks a drain: the node group update fails with PodEvictionFailure. */
+export const upgradePodEviction: Scenario = {
+  name: 'upgrade-pod-eviction-failure',
+  title: 'A node group cannot be drained (PodEvictionFailure): the run stops there and says what to do',
+  sandbox: { configure: withUpgrades({ durationMinutes: 600 }) },
+  async run({ sandbox, step, check, timeline }) {
+    await upgradeReady(sandbox);
+    seedUpgradeFleet(sandbox, 'prod-eu');
+    step('Node group "web" has a PodDisruptionBudget allowing no disruption: its drain will fail');
+    sandbox.aws.services.eks.updates.planFailure((scope, type) => scope.nodegroupName === 'web' && type === 'VersionUpdate', {
+      errors: [{ errorCode: 'PodEvictionFailure', errorMessage: 'Reached max retries while trying to evict pods from nodes in node group web', resourceIds: ['ip-10-0-1-23.eu-west-1.compute.internal'] }],
+      afterMs: 50 * 60_000,
+    });
+    const failed = await runUpgrade(sandbox, { cluster: 'prod-eu', targetVersion: '1.33' }, timeline);
+    const text = slackText(sandbox);
+    check(`the execution failed at the node-group stage (${failed.status})`, failed.status === 'FAILED');
+    check('Slack names PodEvictionFailure and the remedy', /PodEvictionFailure/.test(text) && /PodDisruptionBudget/.test(text));
+    check('web stayed at 1.32, the control plane moved to 1.33', clusterVersions(sandbox, 'prod-eu').nodegroups.web === '1.32' && clusterVersions(sandbox, 'prod-eu').cluster === '1.33');
+    step('The PDB is fixed; the upgrade is started again');
+    const rerun = await runUpgrade(sandbox, { cluster: 'prod-eu', targetVersion: '1.33' }, timeline);
+    check('the re-run continues from the cluster state and completes', rerun.status === 'SUCCEEDED' && clusterVersions(sandbox, 'prod-eu').nodegroups.web === '1.33');
+  },
+};
+
+export const UPGRADE_SCENARIOS: readonly Scenario[] = [upgradeTwoHops, upgradeWindowResume, upgradePodEviction];

@@ -1,0 +1,63 @@
+import { logger } from '../middleware/observability.ts';
+import { InvalidUpgradeInputError, UpgradeAbortedError } from './errors.ts';
+import { acquireLock } from './lock.ts';
+import { observeCluster } from './observe.ts';
+import { finalTarget, planUpgrade } from './plan.ts';
+import { startNotification } from './report.ts';
+import type { RunState } from './run-state.ts';
+import { UpgradeRequestSchema } from './run-state.ts';
+import { clusterUpgradeConfig } from './settings.ts';
+import { lockClient, lockOf, type UpgradeDeps, upgradeClients } from './upgrade-deps.ts';
+import { compareMinor } from './versions.ts';
+import { windowOf } from './window.ts';
+
+/** A window without a configured duration (a manual start of an unconfigured window) lasts this long. */
+const DEFAULT_WINDOW_MINUTES = 240;
+/** The lock outlives the window by the longest stage that may still be running when it closes. */
+const LOCK_GRACE_MS = 6 * 3600_000;
+
+/**
+ * The first task: validate the request, take the cluster's lock, observe, plan, and tell Slack the plan.
+ * Later tasks recompute from the live cluster; the plan here is what people are told to expect.
+ */
+export async function beginUpgrade(event: { request: unknown; executionName: string }, deps: UpgradeDeps): Promise<RunState> {
+  const parsed = UpgradeRequestSchema.safeParse(event.request);
+  if (!parsed.success) {
+    throw new InvalidUpgradeInputError(`invalid upgrade request: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ')}`);
+  }
+  const request = parsed.data;
+  if (!deps.config.upgrade.enabled) throw new InvalidUpgradeInputError('upgrades are disabled in the configuration (upgrade.enabled)');
+  const configured = clusterUpgradeConfig(deps.config, request.cluster, request.region);
+  if (!configured) throw new InvalidUpgradeInputError(`cluster ${request.cluster} is not in the configuration`);
+  // The Slack approval gate is not built yet: a cluster that asks for approval must not be upgraded without it.
+  if (configured.settings.approval && !deps.config.dryRun) {
+    throw new UpgradeAbortedError(`cluster ${request.cluster} requires an approval before upgrading, and this version of eksops cannot ask for one yet; set upgrade.approval: false for it to upgrade without`);
+  }
+  const cluster = { name: configured.name, region: configured.region, ...(request.accountId ?? configured.accountId ? { accountId: request.accountId ?? configured.accountId } : {}) };
+  const now = deps.clock.now();
+  const opensAt = request.scheduledTime ? new Date(request.scheduledTime) : now;
+  const window = windowOf(opensAt, request.windowMinutes ?? configured.maintenanceWindow?.durationMinutes ?? DEFAULT_WINDOW_MINUTES);
+
+  await acquireLock(lockClient(deps), lockOf(deps, cluster, event.executionName), { now, expiresAt: new Date(Date.parse(window.closesAt) + LOCK_GRACE_MS), window: window.opensAt });
+
+  const requested = request.targetVersion ?? configured.settings.targetVersion;
+  const clients = upgradeClients(deps, cluster);
+  const snapshot = await observeCluster(clients, cluster.name, { now, ...(requested ? { upTo: requested } : {}) });
+  const target = finalTarget(snapshot, requested);
+  const plan = planUpgrade(snapshot, configured.settings, target, now);
+  logger.info('upgrade planned', { cluster: cluster.name, from: snapshot.version, target, stages: plan.stages.length, blockedAt: plan.blockedAt });
+  if (plan.stages.length > 0 && compareMinor(target, snapshot.version) >= 0) {
+    await deps.notifier.send(startNotification(cluster.name, snapshot.version, target, plan.stages, plan.findings, window.closesAt));
+  }
+  return {
+    cluster,
+    runId: event.executionName,
+    target,
+    window,
+    startedAt: now.toISOString(),
+    timeline: [],
+    step: { action: deps.config.dryRun ? 'complete' : 'begun' },
+    approval: { required: configured.settings.approval && !deps.config.dryRun, timeoutMinutes: configured.settings.approvalTimeoutMinutes },
+    fargateProfiles: snapshot.fargateProfiles,
+  };
+}

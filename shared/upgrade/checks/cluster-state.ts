@@ -1,0 +1,15 @@
+import type { ClusterSnapshot } from '../snapshot.ts';
+import type { Finding } from './finding.ts';
+
+/** EKS refuses UpdateClusterVersion unless the cluster is ACTIVE, and while another update runs (ResourceInUseException). */
+export function checkClusterState(cluster: ClusterSnapshot): Finding[] {
+  const findings: Finding[] = [];
+  if (cluster.status !== 'ACTIVE') {
+    findings.push({ check: 'cluster-active', severity: 'BLOCK', resource: 'cluster', message: `cluster is ${cluster.status}, not ACTIVE`, evidence: `status=${cluster.status}`, remedy: 'wait until the cluster is ACTIVE; the next window retries' });
+  }
+  const running = cluster.runningUpdates.filter((update) => !update.nodegroup && !update.addon);
+  for (const update of running) {
+    findings.push({ check: 'no-update-running', severity: 'BLOCK', resource: 'cluster', message: `update ${update.id} (${update.type}) is in progress`, evidence: `DescribeUpdate ${update.id}: InProgress`, remedy: 'wait for it to finish: EKS updates cannot be cancelled' });
+  }
+  return findings;
+}

@@ -1,0 +1,203 @@
+import {
+  DescribeAddonCommand,
+  DescribeAddonVersionsCommand,
+  DescribeClusterCommand,
+  DescribeClusterVersionsCommand,
+  DescribeInsightCommand,
+  DescribeNodegroupCommand,
+  DescribeUpdateCommand,
+  paginateListAddons,
+  paginateListFargateProfiles,
+  paginateListInsights,
+  paginateListNodegroups,
+  paginateListUpdates,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-eks';
+import { paginateDescribeAutoScalingGroups } from '@aws-sdk/client-auto-scaling';
+import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
+import type { UpgradeClients } from './eks-port.ts';
+import { ClusterGoneError } from './errors.ts';
+import type { AddonCatalog, AddonSnapshot, ClusterSnapshot, InsightSnapshot, NodegroupSnapshot, OfferedVersion, RunningUpdate } from './snapshot.ts';
+import { compareMinor, nextMinor } from './versions.ts';
+
+/** Describe calls run this many at a time: enough to read 50 node groups quickly, few enough not to be throttled. */
+const DESCRIBE_CONCURRENCY = 8;
+
+/**
+ * Reads what the decisions need, read-only. `upTo` bounds the add-on catalogs read (one DescribeAddonVersions
+ * per Kubernetes version between the cluster's and the target).
+ */
+export async function observeCluster(clients: UpgradeClients, name: string, options: { upTo?: string; now: Date }): Promise<ClusterSnapshot> {
+  const { eks } = clients;
+  let cluster;
+  try {
+    cluster = (await eks.send(new DescribeClusterCommand({ name }))).cluster;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) throw new ClusterGoneError(`cluster ${name} does not exist (deleted?)`, { cause: error });
+    throw error;
+  }
+  if (!cluster?.version) throw new ClusterGoneError(`cluster ${name} has no version`);
+  const version = cluster.version;
+
+  const nodegroupNames = await collect(paginateListNodegroups({ client: eks }, { clusterName: name }), (page) => page.nodegroups ?? []);
+  const addonNames = await collect(paginateListAddons({ client: eks }, { clusterName: name }), (page) => page.addons ?? []);
+  const selfManagedGroups = await selfManaged(clients, name);
+  const fargateProfiles = await collect(paginateListFargateProfiles({ client: eks }, { clusterName: name }), (page) => page.fargateProfileNames ?? []);
+  const [nodegroups, addons, offeredVersions, insights, clusterUpdates] = await Promise.all([
+    mapLimited(nodegroupNames, (nodegroupName) => describeNodegroup(clients, name, nodegroupName)),
+    mapLimited(addonNames, (addonName) => describeAddon(clients, name, addonName)),
+    offered(clients),
+    readInsights(clients, name),
+    // Only a cluster that is not ACTIVE can have an update running (UPDATING is eventually consistent: a
+    // start that races it gets ResourceInUseException, which the state machine retries, and then sees it).
+    cluster.status === 'ACTIVE' ? Promise.resolve([]) : runningUpdates(clients, name, {}),
+  ]);
+  const target = options.upTo && compareMinor(options.upTo, version) > 0 ? options.upTo : nextMinor(version);
+  const catalogVersions = [version];
+  for (let next = nextMinor(version); compareMinor(next, target) <= 0; next = nextMinor(next)) {
+    if (offeredVersions.some((offer) => offer.version === next)) catalogVersions.push(next);
+  }
+  const addonCatalogs = await Promise.all(catalogVersions.map((kubernetesVersion) => addonCatalog(clients, kubernetesVersion)));
+  const subnetIds = [...new Set([...(cluster.resourcesVpcConfig?.subnetIds ?? []), ...nodegroups.flatMap((nodegroup) => nodegroup.snapshot.subnets)])];
+  const subnets = subnetIds.length ? ((await clients.ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }))).Subnets ?? []) : [];
+  return {
+    name,
+    version,
+    status: cluster.status ?? 'UNKNOWN',
+    ...(cluster.platformVersion ? { platformVersion: cluster.platformVersion } : {}),
+    subnetIds: cluster.resourcesVpcConfig?.subnetIds ?? [],
+    issues: (cluster.health?.issues ?? []).map((issue) => ({ code: issue.code ?? 'Unknown', message: issue.message ?? '' })),
+    nodegroups: nodegroups.map((nodegroup) => nodegroup.snapshot),
+    addons: addons.map((addon) => addon.snapshot),
+    offeredVersions,
+    addonCatalogs,
+    insights,
+    subnets: subnets.map((subnet) => ({ id: subnet.SubnetId ?? '', availableIps: subnet.AvailableIpAddressCount ?? 0 })),
+    fargateProfiles,
+    selfManagedGroups,
+    runningUpdates: [...clusterUpdates, ...nodegroups.flatMap((nodegroup) => nodegroup.running), ...addons.flatMap((addon) => addon.running)],
+    observedAt: options.now.toISOString(),
+  };
+}
+
+async function describeNodegroup(clients: UpgradeClients, clusterName: string, nodegroupName: string): Promise<{ snapshot: NodegroupSnapshot; running: RunningUpdate[] }> {
+  const nodegroup = (await clients.eks.send(new DescribeNodegroupCommand({ clusterName, nodegroupName }))).nodegroup ?? {};
+  const snapshot: NodegroupSnapshot = {
+    name: nodegroupName,
+    version: nodegroup.version ?? '',
+    status: nodegroup.status ?? 'UNKNOWN',
+    desiredSize: nodegroup.scalingConfig?.desiredSize ?? 0,
+    subnets: nodegroup.subnets ?? [],
+    issues: (nodegroup.health?.issues ?? []).map((issue) => ({ code: issue.code ?? 'Unknown', message: issue.message ?? '' })),
+    ...(nodegroup.releaseVersion ? { releaseVersion: nodegroup.releaseVersion } : {}),
+    ...(nodegroup.amiType ? { amiType: nodegroup.amiType } : {}),
+    ...(nodegroup.launchTemplate ? { launchTemplate: definedOnly(nodegroup.launchTemplate) } : {}),
+    ...(nodegroup.updateConfig?.maxUnavailable !== undefined ? { maxUnavailable: nodegroup.updateConfig.maxUnavailable } : {}),
+    ...(nodegroup.updateConfig?.maxUnavailablePercentage !== undefined ? { maxUnavailablePercentage: nodegroup.updateConfig.maxUnavailablePercentage } : {}),
+  };
+  // Only a node group that is not ACTIVE can have an update running: skip the calls otherwise.
+  const running = snapshot.status === 'ACTIVE' ? [] : await runningUpdates(clients, clusterName, { nodegroupName });
+  return { snapshot, running };
+}
+
+async function describeAddon(clients: UpgradeClients, clusterName: string, addonName: string): Promise<{ snapshot: AddonSnapshot; running: RunningUpdate[] }> {
+  const addon = (await clients.eks.send(new DescribeAddonCommand({ clusterName, addonName }))).addon ?? {};
+  const snapshot: AddonSnapshot = {
+    name: addonName,
+    version: addon.addonVersion ?? '',
+    status: addon.status ?? 'UNKNOWN',
+    issues: (addon.health?.issues ?? []).map((issue) => ({ code: issue.code ?? 'Unknown', message: issue.message ?? '' })),
+  };
+  const running = snapshot.status === 'UPDATING' ? await runningUpdates(clients, clusterName, { addonName }) : [];
+  return { snapshot, running };
+}
+
+async function runningUpdates(clients: UpgradeClients, name: string, scope: { nodegroupName?: string; addonName?: string }): Promise<RunningUpdate[]> {
+  const ids = await collect(paginateListUpdates({ client: clients.eks }, { name, ...scope }), (page) => page.updateIds ?? []);
+  const running: RunningUpdate[] = [];
+  // ListUpdates promises no order: look at every update, newest first by the usual listing, stop at the first running one.
+  for (const updateId of ids.slice().reverse()) {
+    const update = (await clients.eks.send(new DescribeUpdateCommand({ name, updateId, ...scope }))).update;
+    if (update?.status === 'InProgress') {
+      // EKS runs one update at a time per cluster, node group or add-on.
+      running.push({ id: updateId, type: update.type ?? 'Unknown', ...(scope.nodegroupName ? { nodegroup: scope.nodegroupName } : {}), ...(scope.addonName ? { addon: scope.addonName } : {}) });
+      break;
+    }
+  }
+  return running;
+}
+
+async function offered(clients: UpgradeClients): Promise<OfferedVersion[]> {
+  const versions = (await clients.eks.send(new DescribeClusterVersionsCommand({}))).clusterVersions ?? [];
+  return versions
+    .map((entry) => ({
+      version: entry.clusterVersion ?? '',
+      status: entry.versionStatus === 'STANDARD_SUPPORT' || entry.versionStatus === 'EXTENDED_SUPPORT' ? entry.versionStatus : ('UNKNOWN' as const),
+      ...(entry.endOfStandardSupportDate ? { endOfStandardSupport: entry.endOfStandardSupportDate.toISOString() } : {}),
+      ...(entry.endOfExtendedSupportDate ? { endOfExtendedSupport: entry.endOfExtendedSupportDate.toISOString() } : {}),
+    }))
+    .filter((entry) => entry.version !== '')
+    .sort((a, b) => compareMinor(a.version, b.version));
+}
+
+async function readInsights(clients: UpgradeClients, clusterName: string): Promise<InsightSnapshot[]> {
+  const summaries = await collect(paginateListInsights({ client: clients.eks }, { clusterName, filter: { categories: ['UPGRADE_READINESS'] } }), (page) => page.insights ?? []);
+  // Only failing insights need their recommendation; passing ones are summarised from the list.
+  return Promise.all(
+    summaries.map(async (summary) => {
+      const status = summary.insightStatus?.status ?? 'UNKNOWN';
+      const base: InsightSnapshot = { name: summary.name ?? summary.id ?? '', kubernetesVersion: summary.kubernetesVersion ?? '', status, ...(summary.insightStatus?.reason ? { reason: summary.insightStatus.reason } : {}) };
+      if (status !== 'ERROR' && status !== 'WARNING') return base;
+      const insight = (await clients.eks.send(new DescribeInsightCommand({ clusterName, id: summary.id ?? '' }))).insight;
+      return { ...base, ...(insight?.recommendation ? { recommendation: insight.recommendation } : {}) };
+    }),
+  );
+}
+
+async function addonCatalog(clients: UpgradeClients, kubernetesVersion: string): Promise<AddonCatalog> {
+  const addons: AddonCatalog['addons'] = {};
+  let nextToken: string | undefined;
+  do {
+    const page = await clients.eks.send(new DescribeAddonVersionsCommand({ kubernetesVersion, ...(nextToken ? { nextToken } : {}) }));
+    for (const addon of page.addons ?? []) {
+      const versions = (addon.addonVersions ?? []).filter((info) => info.compatibilities?.some((compatibility) => compatibility.clusterVersion === kubernetesVersion));
+      const defaultVersion = versions.find((info) => info.compatibilities?.some((compatibility) => compatibility.clusterVersion === kubernetesVersion && compatibility.defaultVersion))?.addonVersion;
+      addons[addon.addonName ?? ''] = { versions: versions.map((info) => info.addonVersion ?? ''), ...(defaultVersion ? { defaultVersion } : {}) };
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return { kubernetesVersion, addons };
+}
+
+/**
+ * Self-managed node groups: Auto Scaling groups tagged kubernetes.io/cluster/<name> (as the EKS user guide
+ * asks of self-managed nodes) that EKS did not create for a managed node group (no eks:nodegroup-name tag).
+ */
+async function selfManaged(clients: UpgradeClients, clusterName: string): Promise<string[]> {
+  const groups = await collect(paginateDescribeAutoScalingGroups({ client: clients.autoscaling }, { Filters: [{ Name: 'tag-key', Values: [`kubernetes.io/cluster/${clusterName}`] }] }), (page) => page.AutoScalingGroups ?? []);
+  return groups.filter((group) => !(group.Tags ?? []).some((tag) => tag.Key === 'eks:nodegroup-name')).map((group) => group.AutoScalingGroupName ?? '').sort();
+}
+
+async function collect<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[]): Promise<T[]> {
+  const all: T[] = [];
+  for await (const page of pages) all.push(...items(page));
+  return all;
+}
+
+async function mapLimited<T, R>(items: readonly T[], map: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(DESCRIBE_CONCURRENCY, items.length) }, worker));
+  return results;
+}
+
+function definedOnly<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}
+

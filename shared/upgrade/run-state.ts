@@ -1,0 +1,81 @@
+import * as z from 'zod';
+import { AccountId, ClusterName, KubernetesMinor, Region } from '../config/primitives.ts';
+import type { Stage } from './stage.ts';
+
+/**
+ * What starts an upgrade: the EventBridge Scheduler schedule of a maintenance window (its input carries
+ * `<aws.scheduler.scheduled-time>`), or `eksops upgrade start`.
+ *
+ * Sample (the schedule's input, as Scheduler delivers it):
+ * { "cluster": "prod-eu", "scheduledTime": "2026-03-08T01:00:00Z", "windowMinutes": 240 }
+ */
+export const UpgradeRequestSchema = z.strictObject({
+  cluster: ClusterName,
+  region: Region.optional(),
+  accountId: AccountId.optional(),
+  targetVersion: KubernetesMinor.optional(),
+  /** When the window opened; default: now. */
+  scheduledTime: z.iso.datetime({ offset: true }).optional(),
+  /** How long the window lasts; default: the cluster's maintenanceWindow.durationMinutes. */
+  windowMinutes: z.number().int().min(15).max(24 * 60).optional(),
+});
+export type UpgradeRequest = z.infer<typeof UpgradeRequestSchema>;
+
+const StageSchema = z.custom<Stage>((value) => typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string', 'must be an upgrade stage');
+
+export const TimelineEntrySchema = z.strictObject({
+  stage: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
+  outcome: z.enum(['done', 'failed', 'deferred', 'running']),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
+export const RunningStageSchema = z.strictObject({
+  /** Absent when the run adopted updates it did not start (an earlier run's, or someone else's). */
+  stage: StageSchema.optional(),
+  label: z.string(),
+  updates: z.array(z.strictObject({ id: z.string(), nodegroup: z.string().optional(), addon: z.string().optional() })),
+  startedAt: z.string(),
+  polls: z.number().int().min(0),
+  typicalSeconds: z.number().int().min(0),
+  worstSeconds: z.number().int().min(0),
+});
+export type RunningStage = z.infer<typeof RunningStageSchema>;
+
+/** The run's state, carried by the state machine from task to task (at `$.run`). Small: a few KB at most. */
+export const RunStateSchema = z.strictObject({
+  cluster: z.strictObject({ name: ClusterName, region: Region, accountId: AccountId.optional() }),
+  runId: z.string().min(1).max(80),
+  target: KubernetesMinor,
+  window: z.strictObject({ opensAt: z.string(), closesAt: z.string() }),
+  startedAt: z.string(),
+  timeline: z.array(TimelineEntrySchema),
+  current: RunningStageSchema.optional(),
+  step: z.strictObject({
+    action: z.enum(['begun', 'started', 'running', 'done', 'deferred', 'complete']),
+    waitSeconds: z.number().int().min(0).optional(),
+  }),
+  approval: z.strictObject({ required: z.boolean(), timeoutMinutes: z.number().int() }),
+  /** Fargate profiles of the cluster: their pods must be restarted to move to the new version (reported). */
+  fargateProfiles: z.array(z.string()).optional(),
+});
+export type RunState = z.infer<typeof RunStateSchema>;
+
+/** The state machine's error, as a Catch with `ResultPath: $.error` records it. */
+export const CaughtErrorSchema = z.looseObject({ Error: z.string(), Cause: z.string().optional() });
+
+/** What the last task gets: the whole execution state. */
+export const FinishEventSchema = z.strictObject({
+  executionName: z.string(),
+  state: z.looseObject({
+    run: RunStateSchema.optional(),
+    error: CaughtErrorSchema.optional(),
+  }),
+});
+export type FinishEvent = z.infer<typeof FinishEventSchema>;
+
+export const BeginEventSchema = z.strictObject({
+  executionName: z.string().min(1).max(80),
+  request: z.unknown(),
+});

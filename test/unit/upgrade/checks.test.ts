@@ -1,0 +1,77 @@
+import { describe, expect, it } from '@jest/globals';
+import { blocking, preflight } from '../../../shared/upgrade/checks/index.ts';
+import { fixtureNodegroup, healthyCluster } from './snapshot-fixture.ts';
+
+const hop = { from: '1.32', to: '1.33', now: new Date('2026-03-02T09:00:00Z') };
+
+describe('pre-flight checks', () => {
+  it('find nothing that blocks a healthy cluster', () => {
+    const findings = preflight(healthyCluster(), hop);
+    expect(blocking(findings)).toEqual([]);
+    // The only findings: kube-proxy is moved after the node groups, and 1.32 leaves standard support soon.
+    expect(findings.map((finding) => `${finding.severity} ${finding.check} ${finding.resource}`)).toEqual(['WARN addon-compatibility addon/kube-proxy']);
+  });
+
+  it('report every problem of a troubled cluster, BLOCK first, with evidence and remedy (snapshot)', () => {
+    const base = healthyCluster();
+    const troubled = healthyCluster({
+      status: 'UPDATING',
+      runningUpdates: [{ id: 'u-1', type: 'VersionUpdate' }],
+      issues: [{ code: 'Ec2SubnetNotFound', message: 'subnet-0c3 was deleted' }],
+      nodegroups: [
+        { ...fixtureNodegroup('system'), version: '1.31', issues: [{ code: 'AsgInstanceLaunchFailures', message: 'capacity' }] },
+        { ...fixtureNodegroup('web'), amiType: 'AL2_x86_64' },
+        { ...fixtureNodegroup('batch'), amiType: 'CUSTOM', launchTemplate: { name: 'batch-lt', version: '7' } },
+        { ...fixtureNodegroup('gpu'), version: '1.29', status: 'DEGRADED' },
+      ],
+      addons: [...base.addons, { name: 'legacy-addon', version: 'v0.1.0', status: 'DEGRADED', issues: [{ code: 'InsufficientNumberOfReplicas', message: '0/2 ready' }] }],
+      insights: [
+        { name: 'Deprecated APIs removed in Kubernetes v1.33', kubernetesVersion: '1.33', status: 'ERROR', reason: 'flowcontrol.apiserver.k8s.io/v1beta3 in use', recommendation: 'migrate to v1' },
+        { name: 'Kubelet version skew', kubernetesVersion: '1.33', status: 'WARNING', reason: '1 node at 1.29' },
+        { name: 'Old insight', kubernetesVersion: '1.32', status: 'ERROR' },
+      ],
+      subnets: [
+        { id: 'subnet-0a1', availableIps: 2 },
+        { id: 'subnet-0b2', availableIps: 1 },
+      ],
+      offeredVersions: [{ version: '1.32', status: 'EXTENDED_SUPPORT', endOfStandardSupport: '2026-03-01T00:00:00.000Z' }],
+    });
+    expect(preflight(troubled, { ...hop, to: '1.34' })).toMatchSnapshot();
+    expect(preflight(troubled, hop)).toMatchSnapshot();
+  });
+
+  it('block a hop to a version EKS does not offer, and a skipped minor', () => {
+    const cluster = healthyCluster();
+    expect(blocking(preflight(cluster, { ...hop, to: '1.35' })).map((finding) => finding.check)).toContain('target-next-minor');
+    const notOffered = healthyCluster({ offeredVersions: cluster.offeredVersions.filter((offered) => offered.version !== '1.33') });
+    expect(blocking(preflight(notOffered, hop)).map((finding) => finding.check)).toEqual(['target-offered']);
+  });
+
+  it('apply the kubelet skew of the target: n-3 from 1.28, n-2 before', () => {
+    const skewed = (version: string, to: string) =>
+      preflight(healthyCluster({ version, nodegroups: [{ ...fixtureNodegroup('system'), version: `1.${Number(to.split('.')[1]) - 3}` }] }), { ...hop, from: version, to }).filter((finding) => finding.check === 'kubelet-skew');
+    expect(skewed('1.32', '1.33')).toEqual([]);
+    expect(skewed('1.26', '1.27').map((finding) => finding.message)).toEqual(['kubelet 1.24 would be 3 minors behind 1.27 (at most 2)']);
+  });
+
+  it('need 5 free addresses across the cluster subnets, and warn on low node subnets', () => {
+    const withIps = (a: number, b: number) => preflight(healthyCluster({ subnets: [{ id: 'subnet-0a1', availableIps: a }, { id: 'subnet-0b2', availableIps: b }] }), hop);
+    expect(blocking(withIps(2, 2)).map((finding) => finding.check)).toEqual(['cluster-subnet-ips']);
+    expect(blocking(withIps(3, 2))).toEqual([]);
+    expect(blocking(withIps(3, 1))).toHaveLength(1);
+    expect(blocking(withIps(200, 0))).toEqual([]);
+    expect(withIps(200, 0).filter((finding) => finding.check === 'node-subnet-ips').map((finding) => finding.resource)).toEqual(['subnet/subnet-0b2']);
+  });
+
+  it('report self-managed groups, louder when a refresh was asked for that eksops cannot do yet', () => {
+    const cluster = healthyCluster({ selfManagedGroups: ['legacy-workers'] });
+    expect(preflight(cluster, hop).filter((finding) => finding.check === 'self-managed').map((finding) => finding.severity)).toEqual(['INFO']);
+    expect(preflight(cluster, { ...hop, refreshSelfManaged: true }).filter((finding) => finding.check === 'self-managed').map((finding) => [finding.severity, finding.message])).toEqual([['WARN', 'self-managed node group: refreshSelfManaged is set, but eksops cannot refresh it yet']]);
+  });
+
+  it('block AL2 node groups from 1.33 on, not before', () => {
+    const al2 = healthyCluster({ nodegroups: [{ ...fixtureNodegroup('system'), amiType: 'AL2_ARM_64' }] });
+    expect(blocking(preflight(al2, hop)).map((finding) => finding.check)).toEqual(['al2-ami']);
+    expect(blocking(preflight({ ...al2, version: '1.31' }, { ...hop, from: '1.31', to: '1.32' })).map((finding) => finding.check)).not.toContain('al2-ami');
+  });
+});
