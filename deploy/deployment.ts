@@ -12,6 +12,9 @@ export async function loadDeployment(file: string) {
     roles: buildRoles(config),
     /** serverless/tags.functions.yml: the schedule of the full node-tag reconcile. */
     tagsSchedule: config.tags.schedule,
+    /** serverless/logs.functions.yml: the scheduled replay of the failure store, off unless configured. */
+    logsReplaySchedule: config.logs.replaySchedule ?? 'rate(1 day)',
+    logsReplayEnabled: config.logs.replaySchedule !== undefined,
     /** One EventBridge Scheduler schedule per cluster maintenance window, and the role they start cluster-upgrade with. */
     upgradeSchedules: upgradeScheduleResources(config),
   };

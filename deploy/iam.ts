@@ -1,7 +1,7 @@
 import type { Config } from '../shared/config/schema.ts';
 import type { SecretRef } from '../shared/secrets/secret-ref.ts';
 import { ACCESS_PERMISSIONS, ACCESS_UNSCOPABLE } from './iam/access.ts';
-import { LOGS_PERMISSIONS, LOGS_UNSCOPABLE } from './iam/logs.ts';
+import { LOGS_PERMISSIONS, LOGS_UNSCOPABLE, logsDestinationPermissions } from './iam/logs.ts';
 import { type Resource, type Statement, sub } from './iam/statement.ts';
 import { TAGS_PERMISSIONS, TAGS_UNSCOPABLE } from './iam/tags.ts';
 import { UPGRADE_PERMISSIONS, UPGRADE_UNSCOPABLE } from './iam/upgrade.ts';
@@ -34,6 +34,8 @@ export function roleLogicalId(functionName: string): string {
 
 export function buildRoles(config: Config): Record<string, object> {
   const shared = sharedStatements(config);
+  // Destinations reached through AWS (S3, Firehose, OpenSearch with SigV4) are named in the configuration.
+  const destinations = logsDestinationPermissions(config);
   return Object.fromEntries(
     Object.entries(FUNCTION_PERMISSIONS).map(([name, statements]) => [
       roleLogicalId(name),
@@ -59,6 +61,7 @@ export function buildRoles(config: Config): Record<string, object> {
                   { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['FailureQueue', 'Arn'] } },
                   ...shared,
                   ...statements,
+                  ...(destinations[name] ?? []),
                 ],
               },
             },

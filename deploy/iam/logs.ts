@@ -1,10 +1,82 @@
-import type { Statement } from './statement.ts';
+import type { Config } from '../../shared/config/schema.ts';
+import { ACCOUNT_CLUSTERS, type Statement, sub } from './statement.ts';
+
+/** The failure store bucket (serverless/logs.resources.yml) and its objects. */
+const FAILURE_BUCKET_OBJECTS = sub('${LogsFailureBucket.Arn}/*');
+const FAILURE_BUCKET = { 'Fn::GetAtt': ['LogsFailureBucket', 'Arn'] as [string, string] };
+/** EKS control-plane log groups only: the subscription manager never touches any other log group. */
+const EKS_LOG_GROUPS = sub('arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:/aws/eks/*');
 
 /** logs: what each function calls, on the narrowest resources AWS allows. Keys are serverless.yml function names. */
-export const LOGS_PERMISSIONS: Record<string, Statement[]> = {};
+export const LOGS_PERMISSIONS: Record<string, Statement[]> = {
+  // The failure store only; destinations that are AWS services: logsDestinationPermissions below.
+  logForwarder: [
+    { Effect: 'Allow', Action: ['s3:PutObject'], Resource: FAILURE_BUCKET_OBJECTS },
+  ],
+  // Replay reads, rewrites (what is still undelivered) and deletes failure-store objects.
+  logReplay: [
+    { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: FAILURE_BUCKET },
+    { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: FAILURE_BUCKET_OBJECTS },
+  ],
+  logSubscriptions: [
+    { Effect: 'Allow', Action: ['eks:DescribeCluster', 'eks:UpdateClusterConfig', 'eks:ListUpdates', 'eks:DescribeUpdate'], Resource: ACCOUNT_CLUSTERS },
+    {
+      Effect: 'Allow',
+      Action: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:AssociateKmsKey', 'logs:PutSubscriptionFilter', 'logs:DescribeSubscriptionFilters'],
+      Resource: [EKS_LOG_GROUPS, sub('arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:/aws/eks/*:*')],
+    },
+    // DescribeLogGroups is authorized on the account's log groups as a whole (the prefix is a filter, not a
+    // resource); it is read-only.
+    { Effect: 'Allow', Action: ['logs:DescribeLogGroups'], Resource: sub('arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:*') },
+  ],
+};
 
 /**
  * Actions of this capability that AWS does not let a policy scope to resources, so they need
  * `"Resource": "*"`; each with the reason. The deployment tests refuse any other mutating action on `*`.
+ * None: every action above is scoped to EKS log groups, the account's clusters or the failure store.
  */
 export const LOGS_UNSCOPABLE: Record<string, string> = {};
+
+/**
+ * What the configured destinations need, added to the functions that send to them (the forwarder and the
+ * replay). Not merged by deploy/iam.ts yet: see docs/logs.md ("Permissions for destinations").
+ * - s3: PutObject under the destination's prefix;
+ * - firehose: PutRecordBatch on the delivery stream;
+ * - opensearch with SigV4: ESHttpPost on the domain's _bulk (the domain is read from the endpoint name,
+ *   `search-<domain>-<id>.<region>.es.amazonaws.com`), or the collection's API for OpenSearch Serverless.
+ */
+export function logsDestinationPermissions(config: Pick<Config, 'logs'>): Record<string, Statement[]> {
+  const statements: Statement[] = [];
+  for (const destination of config.logs.destinations) {
+    switch (destination.type) {
+      case 's3':
+        statements.push({ Effect: 'Allow', Action: ['s3:PutObject'], Resource: sub(`arn:\${AWS::Partition}:s3:::${destination.bucket}/${destination.prefix}*`) });
+        break;
+      case 'firehose':
+        statements.push({ Effect: 'Allow', Action: ['firehose:PutRecordBatch'], Resource: sub(`arn:\${AWS::Partition}:firehose:\${AWS::Region}:\${AWS::AccountId}:deliverystream/${destination.deliveryStream}`) });
+        break;
+      case 'opensearch':
+        if (destination.auth.kind !== 'sigv4') break;
+        if (destination.auth.service === 'aoss') {
+          statements.push({ Effect: 'Allow', Action: ['aoss:APIAccessAll'], Resource: sub(`arn:\${AWS::Partition}:aoss:\${AWS::Region}:\${AWS::AccountId}:collection/${collectionOf(destination.url)}`) });
+        } else {
+          statements.push({ Effect: 'Allow', Action: ['es:ESHttpPost'], Resource: sub(`arn:\${AWS::Partition}:es:\${AWS::Region}:\${AWS::AccountId}:domain/${domainOf(destination.url)}/_bulk`) });
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return statements.length > 0 ? { logForwarder: statements, logReplay: statements } : {};
+}
+
+/** `https://search-eks-logs-abcdefghijklmnopqrstuvwxyz.eu-west-1.es.amazonaws.com` → `eks-logs`; else `*`. */
+export function domainOf(url: string): string {
+  return /^(?:search|vpc)-(.+)-[a-z0-9]{26}\.[a-z0-9-]+\.es\.amazonaws\.com$/.exec(new URL(url).hostname)?.[1] ?? '*';
+}
+
+/** `https://<collection-id>.eu-west-1.aoss.amazonaws.com` → the collection id; else `*`. */
+function collectionOf(url: string): string {
+  return /^([a-z0-9]+)\.[a-z0-9-]+\.aoss\.amazonaws\.com$/.exec(new URL(url).hostname)?.[1] ?? '*';
+}

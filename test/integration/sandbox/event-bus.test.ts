@@ -12,7 +12,10 @@ describe('the local event bus, routing by the compiled EventPatterns', () => {
   it('delivers a CloudTrail CreateCluster event to the onboarding function, and nothing else', async () => {
     sandbox = await startSandbox();
     const createCluster = sampleEvent('cloudtrail-eks-create-cluster.json');
-    expect(sandbox.bus.route(createCluster)).toEqual([{ rule: 'eksops-dev-clusterOnboarding-rule-1', target: 'clusterOnboarding' }]);
+    expect(sandbox.bus.route(createCluster)).toEqual([
+      { rule: 'eksops-dev-clusterOnboarding-rule-1', target: 'clusterOnboarding' },
+      { rule: 'eksops-dev-logSubscriptions-rule-1', target: 'logSubscriptions' },
+    ]);
     const otherCall = { ...createCluster, detail: { ...(createCluster.detail as object), eventName: 'DeleteCluster' } };
     expect(sandbox.bus.route(otherCall)).toEqual([]);
     expect(await sandbox.bus.put(sampleEvent('ec2-instance-state-change.json'))).toEqual([]);

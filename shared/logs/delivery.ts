@@ -1,0 +1,128 @@
+import type { Clock } from '../time/clock.ts';
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
+import { toBatches, utf8Length } from './batching.ts';
+import type { Entry, LogDestination } from './destinations/destination.ts';
+import type { LogRecord } from './record.ts';
+
+/** Records a destination could not take, with why and how many times they were tried. */
+export interface FailedDelivery {
+  destination: string;
+  reason: string;
+  attempts: number;
+  records: LogRecord[];
+}
+
+export interface DeliveryReport {
+  /** Records each destination accepted. */
+  delivered: Record<string, number>;
+  failed: FailedDelivery[];
+}
+
+export interface DeliveryOptions {
+  clock: Clock;
+  /** Milliseconds left in the invocation (Lambda's getRemainingTimeInMillis). */
+  remainingMs: () => number;
+  /**
+   * Time kept back for what follows delivery (writing the failure store): retries stop when less is left.
+   * Default 5 s, enough for a few S3 PutObject calls.
+   */
+  reserveMs?: number;
+  /** Requests in flight at once, across destinations: bounds memory and the load put on a recovering sink. */
+  concurrency?: number;
+  /** Longest wait for one request. */
+  requestTimeoutMs?: number;
+  maxAttempts?: number;
+  backoff?: BackoffPolicy;
+}
+
+interface Job {
+  destination: LogDestination;
+  entries: Entry[];
+  attempt: number;
+}
+
+/**
+ * Delivers records to every destination that accepts them: serializes once per destination, batches by
+ * its limits, sends with bounded concurrency, retries what can be retried with jittered exponential backoff
+ * while the invocation has time, and returns what could not be delivered for the failure store.
+ * Never throws for a destination's failure: a failure is data here.
+ */
+export async function deliver(records: readonly LogRecord[], destinations: readonly LogDestination[], options: DeliveryOptions): Promise<DeliveryReport> {
+  const reserveMs = options.reserveMs ?? 5_000;
+  const concurrency = options.concurrency ?? 4;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const report: DeliveryReport = { delivered: {}, failed: [] };
+  const json = records.map((record) => JSON.stringify(record));
+  const queue: Job[] = [];
+  for (const destination of destinations) {
+    report.delivered[destination.name] = 0;
+    const entries: Entry[] = [];
+    records.forEach((record, index) => {
+      if (!destination.accepts(record)) return;
+      const recordJson = json[index] ?? '';
+      const body = destination.serialize(record, recordJson);
+      entries.push({ record, json: recordJson, body, bytes: utf8Length(body) });
+    });
+    const { batches, oversized } = toBatches(entries, destination.limits);
+    if (oversized.length > 0) {
+      report.failed.push({ destination: destination.name, reason: `record larger than ${destination.type}'s limit of ${destination.limits.maxRecordBytes} bytes`, attempts: 0, records: oversized.map((entry) => entry.record) });
+    }
+    for (const batch of batches) queue.push({ destination, entries: batch, attempt: 0 });
+  }
+
+  const fail = (job: Job, reason: string, entries: readonly Entry[] = job.entries) => {
+    report.failed.push({ destination: job.destination.name, reason, attempts: job.attempt, records: entries.map((entry) => entry.record) });
+  };
+
+  const run = async (job: Job): Promise<void> => {
+    for (;;) {
+      job.attempt += 1;
+      const left = options.remainingMs() - reserveMs;
+      if (left <= 0) return fail(job, `no time left in the invocation after ${job.attempt - 1} attempt(s)`);
+      const outcome = await job.destination.send(job.entries, AbortSignal.timeout(Math.min(requestTimeoutMs, left)));
+      if (outcome.kind === 'delivered') {
+        report.delivered[job.destination.name] = (report.delivered[job.destination.name] ?? 0) + job.entries.length;
+        return;
+      }
+      if (outcome.kind === 'permanent') return fail(job, outcome.reason);
+      let retryReason: string;
+      let retryAfterMs: number | undefined;
+      if (outcome.kind === 'partial') {
+        const delivered = job.entries.length - outcome.retry.length - outcome.rejected.length;
+        report.delivered[job.destination.name] = (report.delivered[job.destination.name] ?? 0) + delivered;
+        for (const { index, reason } of outcome.rejected) {
+          const entry = job.entries[index];
+          if (entry) fail(job, reason, [entry]);
+        }
+        job.entries = outcome.retry.flatMap((index) => (job.entries[index] ? [job.entries[index]] : []));
+        if (job.entries.length === 0) return;
+        retryReason = 'some records were refused with a retryable status';
+      } else {
+        retryReason = outcome.reason;
+        retryAfterMs = outcome.retryAfterMs;
+      }
+      if (job.attempt >= maxAttempts) return fail(job, `${retryReason} (gave up after ${job.attempt} attempts)`);
+      const delay = backoffDelay(job.attempt, backoff, retryAfterMs);
+      // A wait that would eat the time kept for the failure store is not worth it: store now, replay later.
+      if (delay + 1_000 > options.remainingMs() - reserveMs) return fail(job, `${retryReason} (no time left to retry after ${job.attempt} attempt(s))`);
+      await options.clock.sleep(delay);
+    }
+  };
+
+  await runBounded(queue, concurrency, run);
+  return report;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+export async function runBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      if (item !== undefined) await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,111 @@
+import type { LogRecord } from './record.ts';
+
+export const REDACTED = '[REDACTED]';
+
+export interface RedactionSettings {
+  enabled: boolean;
+  /** Extra regular expressions (matched case-insensitively) whose matches become [REDACTED]. */
+  patterns: readonly string[];
+}
+
+export type Redactor = (record: LogRecord) => void;
+
+/**
+ * Built-in rules, each for a secret the control plane is known to write into its logs:
+ * - `secret-data`: a Secret's `data`/`stringData` in audit request/response objects (RequestResponse level),
+ *   and its last-applied-configuration annotation, which repeats the data;
+ * - `access-key-id`: `user.extra.accessKeyId`, which aws-iam-authenticator adds to every audit event;
+ * - `bearer-token`: TokenReview `spec.token` and TokenRequest `status.token` (service-account tokens);
+ * - `session-token`: EKS bearer tokens (`k8s-aws-v1.…`, a presigned STS URL) and `X-Amz-Security-Token`
+ *   values anywhere in a message or request URI.
+ */
+const SESSION_TOKEN = /k8s-aws-v1\.[A-Za-z0-9_-]+|(X-Amz-Security-Token=)[^&\s"]+/gi;
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Redaction in place, on records this invocation owns. Off: records pass unchanged. */
+export function createRedactor(settings: RedactionSettings): Redactor {
+  if (!settings.enabled) return () => undefined;
+  const custom = settings.patterns.length > 0 ? new RegExp(settings.patterns.map((source) => `(?:${source})`).join('|'), 'gi') : undefined;
+  // One set reused for every record: this runs per event, and most records need no redaction.
+  const applied = new Set<string>();
+  return (record) => {
+    applied.clear();
+    if (record.audit) redactAudit(record.audit, applied);
+    if (record.message !== undefined) record.message = redactText(record.message, 'session-token', SESSION_TOKEN, applied);
+    if (record.fields) for (const [key, value] of Object.entries(record.fields)) record.fields[key] = redactText(value, 'session-token', SESSION_TOKEN, applied);
+    if (custom) {
+      if (record.message !== undefined) record.message = redactText(record.message, 'pattern', custom, applied);
+      if (record.fields) for (const [key, value] of Object.entries(record.fields)) record.fields[key] = redactText(value, 'pattern', custom, applied);
+      if (record.audit) redactStrings(record.audit, custom, applied);
+    }
+    if (applied.size > 0) record.redacted = [...applied].sort();
+  };
+}
+
+function redactAudit(audit: Record<string, unknown>, applied: Set<string>): void {
+  const extra = asObject(asObject(audit.user)?.extra);
+  if (extra && 'accessKeyId' in extra) {
+    extra.accessKeyId = [REDACTED];
+    applied.add('access-key-id');
+  }
+  if (typeof audit.requestURI === 'string') audit.requestURI = redactText(audit.requestURI, 'session-token', SESSION_TOKEN, applied);
+  for (const key of ['requestObject', 'responseObject'] as const) {
+    const object = asObject(audit[key]);
+    if (!object) continue;
+    redactSecretObject(object, applied);
+    for (const item of Array.isArray(object.items) ? object.items : []) {
+      const secret = asObject(item);
+      if (secret) redactSecretObject(secret, applied, true);
+    }
+    const kind = object.kind;
+    if (kind === 'TokenReview') redactField(asObject(object.spec), 'token', 'bearer-token', applied);
+    if (kind === 'TokenRequest') redactField(asObject(object.status), 'token', 'bearer-token', applied);
+  }
+}
+
+function redactSecretObject(object: Record<string, unknown>, applied: Set<string>, inList = false): void {
+  if (object.kind !== 'Secret' && !(inList && ('data' in object || 'stringData' in object))) return;
+  for (const field of ['data', 'stringData']) {
+    const values = asObject(object[field]);
+    if (!values) continue;
+    for (const key of Object.keys(values)) values[key] = REDACTED;
+    applied.add('secret-data');
+  }
+  const annotations = asObject(asObject(object.metadata)?.annotations);
+  if (annotations && LAST_APPLIED in annotations) {
+    annotations[LAST_APPLIED] = REDACTED;
+    applied.add('secret-data');
+  }
+}
+
+function redactField(object: Record<string, unknown> | undefined, field: string, rule: string, applied: Set<string>): void {
+  if (object && typeof object[field] === 'string') {
+    object[field] = REDACTED;
+    applied.add(rule);
+  }
+}
+
+function redactText(text: string, rule: string, pattern: RegExp, applied: Set<string>): string {
+  pattern.lastIndex = 0;
+  if (!pattern.test(text)) return text;
+  applied.add(rule);
+  pattern.lastIndex = 0;
+  // The session-token rule keeps the `X-Amz-Security-Token=` key (its first group) so a reader sees what
+  // was there; configured patterns may have groups of their own, so their whole match is replaced.
+  if (pattern !== SESSION_TOKEN) return text.replace(pattern, REDACTED);
+  return text.replace(pattern, (_match, key: string | undefined) => `${key ?? ''}${REDACTED}`);
+}
+
+function redactStrings(value: Record<string, unknown> | unknown[], pattern: RegExp, applied: Set<string>): void {
+  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
+  for (const [key, item] of entries) {
+    if (typeof item === 'string') {
+      const redacted = redactText(item, 'pattern', pattern, applied);
+      if (redacted !== item) (value as Record<string | number, unknown>)[key] = redacted;
+    } else if (typeof item === 'object' && item !== null) redactStrings(item as Record<string, unknown>, pattern, applied);
+  }
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}

@@ -1,0 +1,76 @@
+import { deliver, type DeliveryOptions } from './delivery.ts';
+import type { LogDestination } from './destinations/destination.ts';
+import type { FailureStore, StoredFailure } from './failure-store.ts';
+
+export interface ReplayOptions extends Omit<DeliveryOptions, 'maxAttempts'> {
+  /** Only this destination's failures. */
+  destination?: string;
+  /** Plan only: count what would be resent. */
+  dryRun?: boolean;
+  maxAttempts?: number;
+}
+
+export interface ReplaySummary {
+  objects: number;
+  /** Records resent and accepted. */
+  delivered: number;
+  /** Records still in the store after this run. */
+  remaining: number;
+  /** Objects deleted because everything in them was delivered. */
+  cleared: number;
+  /** Destinations named in the store that the configuration no longer has: their records stay. */
+  unknownDestinations: string[];
+}
+
+/**
+ * Resends the records of the failure store to their destinations, object by object, oldest first. An object
+ * is deleted only once all its records are delivered; otherwise it is rewritten with what is left (the
+ * attempts counted), so a crash in the middle resends at most one object's records twice.
+ */
+export async function replayFailures(store: FailureStore, destinations: readonly LogDestination[], options: ReplayOptions): Promise<ReplaySummary> {
+  const summary: ReplaySummary = { objects: 0, delivered: 0, remaining: 0, cleared: 0, unknownDestinations: [] };
+  const byName = new Map(destinations.map((destination) => [destination.name, destination]));
+  for (const key of await store.listFailed(options.destination)) {
+    if (options.remainingMs() - (options.reserveMs ?? 5_000) <= 0) break;
+    summary.objects += 1;
+    const stored = await store.read(key);
+    if (options.dryRun) {
+      summary.remaining += stored.length;
+      continue;
+    }
+    const remaining: StoredFailure[] = [];
+    const groups = new Map<string, StoredFailure[]>();
+    for (const failure of stored) {
+      const group = groups.get(failure.destination);
+      if (group) group.push(failure);
+      else groups.set(failure.destination, [failure]);
+    }
+    for (const [name, failures] of groups) {
+      const destination = byName.get(name);
+      if (!destination) {
+        if (!summary.unknownDestinations.includes(name)) summary.unknownDestinations.push(name);
+        remaining.push(...failures);
+        continue;
+      }
+      // Replay sends to this destination only, whatever its routing says now: these records were routed to it.
+      const target = { ...destination, accepts: () => true, name: destination.name };
+      const report = await deliver(
+        failures.map((failure) => failure.record),
+        [target],
+        options,
+      );
+      // What was delivered is gone from the object only when the object is rewritten below.
+      summary.delivered += report.delivered[name] ?? 0;
+      const attemptsBefore = new Map(failures.map((failure) => [failure.record.id, failure.attempts]));
+      for (const failure of report.failed) {
+        for (const record of failure.records) {
+          remaining.push({ destination: name, reason: failure.reason, attempts: (attemptsBefore.get(record.id) ?? 0) + failure.attempts, failedAt: options.clock.now().toISOString(), record });
+        }
+      }
+    }
+    await store.rewrite(key, remaining);
+    if (remaining.length === 0) summary.cleared += 1;
+    summary.remaining += remaining.length;
+  }
+  return summary;
+}
