@@ -40,7 +40,7 @@ export const LOGS_UNSCOPABLE: Record<string, string> = {};
 
 /**
  * What the configured destinations need, added to the functions that send to them (the forwarder and the
- * replay). Not merged by deploy/iam.ts yet: see docs/logs.md ("Permissions for destinations").
+ * replay); deploy/iam.ts adds them to those functions' roles.
  * - s3: PutObject under the destination's prefix;
  * - firehose: PutRecordBatch on the delivery stream;
  * - opensearch with SigV4: ESHttpPost on the domain's _bulk (the domain is read from the endpoint name,
