@@ -5,7 +5,7 @@ import type { ExecutionResult } from '../../local/stepfunctions/runner.ts';
  * and their real (virtual-time) durations, so the ratios say what the polling design costs, not luck.
  *
  * cluster-upgrade spends per stage: Advance, AfterAdvance (start), then per poll WaitForStage, Poll,
- * AfterPoll (check); plus Begin, NeedsApproval, a last Advance + AfterAdvance, Finish, Outcome and Ended.
+ * AfterPoll (check); plus Begin, AnythingToDo, a last Advance + AfterAdvance, Finish, Outcome and Ended.
  */
 export const FIXED_TRANSITIONS = 2 + 2 + 3;
 export const START_TRANSITIONS = 2;
