@@ -75,6 +75,9 @@ function literalEnvironment(value: unknown, path: string, removed: string[]): Re
   for (const [key, item] of Object.entries(value)) {
     if (isVariable(item)) removed.push(`${path}.${key}`);
     else if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') environment[key] = String(item);
+    // A CloudFormation reference ({ Ref: LogsFailureBucket }) names a resource of the stack: a stand-in value
+    // lets the handler module load as it would in Lambda, where the reference is resolved.
+    else if (isMap(item)) environment[key] = `bench-${key.toLowerCase()}`;
   }
   return environment;
 }

@@ -118,3 +118,12 @@ describe('splitHandler', () => {
     expect(splitHandler(handler)).toEqual(expected);
   });
 });
+
+describe('CloudFormation references in the environment', () => {
+  it('stand in for what Lambda would resolve, so the handler module loads', () => {
+    const service = readServerlessService(
+      'provider:\n  runtime: nodejs22.x\nfunctions:\n  f:\n    handler: functions/f/handler.handler\n    environment:\n      BUCKET: { Ref: FailureBucket }\n      PLAIN: x\n',
+    );
+    expect(service.functions[0]?.environment).toEqual({ BUCKET: 'bench-bucket', PLAIN: 'x' });
+  });
+});
