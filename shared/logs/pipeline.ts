@@ -61,7 +61,7 @@ export function createPipeline(settings: PipelineSettings): Pipeline {
         continue;
       }
       if (record.parseError) result.unparsed++;
-      redact(record);
+      redact(record, event.message);
       if (record.redacted) result.redacted++;
       result.records.push(record);
     }

@@ -8,7 +8,12 @@ export interface RedactionSettings {
   patterns: readonly string[];
 }
 
-export type Redactor = (record: LogRecord) => void;
+/**
+ * `raw`, when given, is the line the record's `message` and `fields` were cut from: when the session-token
+ * rule finds nothing in it (and it has no backslash, so no value was unescaped), no slice of it can hold a
+ * token, and the per-field checks are skipped.
+ */
+export type Redactor = (record: LogRecord, raw?: string) => void;
 
 /**
  * Built-in rules, each for a secret the control plane is known to write into its logs:
@@ -28,14 +33,19 @@ export function createRedactor(settings: RedactionSettings): Redactor {
   const custom = settings.patterns.length > 0 ? new RegExp(settings.patterns.map((source) => `(?:${source})`).join('|'), 'gi') : undefined;
   // One set reused for every record: this runs per event, and most records need no redaction.
   const applied = new Set<string>();
-  return (record) => {
+  return (record, raw) => {
     applied.clear();
     if (record.audit) redactAudit(record.audit, applied);
-    if (record.message !== undefined) record.message = redactText(record.message, 'session-token', SESSION_TOKEN, applied);
-    if (record.fields) for (const [key, value] of Object.entries(record.fields)) record.fields[key] = redactText(value, 'session-token', SESSION_TOKEN, applied);
+    // The session-token pattern has no anchor nor lookaround: a match in a slice of `raw` is a match in `raw`,
+    // so one test of the line stands for one per logfmt field. (Configured patterns may have anchors: they
+    // are always tested value by value.)
+    if (record.fields === undefined || raw === undefined || raw.includes('\\') || matches(SESSION_TOKEN, raw)) {
+      if (record.message !== undefined) record.message = redactText(record.message, 'session-token', SESSION_TOKEN, applied);
+      if (record.fields) redactValues(record.fields, 'session-token', SESSION_TOKEN, applied);
+    }
     if (custom) {
       if (record.message !== undefined) record.message = redactText(record.message, 'pattern', custom, applied);
-      if (record.fields) for (const [key, value] of Object.entries(record.fields)) record.fields[key] = redactText(value, 'pattern', custom, applied);
+      if (record.fields) redactValues(record.fields, 'pattern', custom, applied);
       if (record.audit) redactStrings(record.audit, custom, applied);
     }
     if (applied.size > 0) record.redacted = [...applied].sort();
@@ -85,9 +95,23 @@ function redactField(object: Record<string, unknown> | undefined, field: string,
   }
 }
 
-function redactText(text: string, rule: string, pattern: RegExp, applied: Set<string>): string {
+function matches(pattern: RegExp, text: string): boolean {
   pattern.lastIndex = 0;
-  if (!pattern.test(text)) return text;
+  return pattern.test(text);
+}
+
+/** Redacts the values of a flat string map in place (no entries array per record). */
+function redactValues(values: Record<string, string>, rule: string, pattern: RegExp, applied: Set<string>): void {
+  for (const key in values) {
+    if (!Object.hasOwn(values, key)) continue;
+    const value = values[key] as string;
+    const redacted = redactText(value, rule, pattern, applied);
+    if (redacted !== value) values[key] = redacted;
+  }
+}
+
+function redactText(text: string, rule: string, pattern: RegExp, applied: Set<string>): string {
+  if (!matches(pattern, text)) return text;
   applied.add(rule);
   pattern.lastIndex = 0;
   // The session-token rule keeps the `X-Amz-Security-Token=` key (its first group) so a reader sees what

@@ -5,7 +5,8 @@ import type { SendOutcome } from './destination.ts';
 export interface HttpPost {
   url: string;
   headers: Record<string, string>;
-  body: string;
+  /** A string, or its UTF-8 bytes. */
+  body: string | Buffer;
   gzip?: boolean;
 }
 

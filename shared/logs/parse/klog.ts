@@ -22,12 +22,34 @@ const DAY_MS = 86_400_000;
 export function parseKlog(line: string, ingestedAt: number): KlogFields | undefined {
   const match = KLOG.exec(line);
   if (!match) return undefined;
-  const [, level, month = '01', day = '01', hour = '00', minute = '00', second = '00', fraction = '0', thread, source] = match;
+  const month = match[2] ?? '01';
+  const day = match[3] ?? '01';
+  const hour = match[4] ?? '00';
+  const minute = match[5] ?? '00';
+  const second = match[6] ?? '00';
+  const fraction = match[7] ?? '0';
   // The ISO string is assembled from the line's own digits (no Date object per line: this runs for every
   // event); only the year needs a date computation.
-  let year = new Date(ingestedAt).getUTCFullYear();
+  let year = utcYear(ingestedAt);
   if (Date.UTC(year, Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) > ingestedAt + DAY_MS) year -= 1;
   const micros = fraction.length === 6 ? fraction : fraction.padEnd(6, '0').slice(0, 6);
   const time = `${year}-${month}-${day}T${hour}:${minute}:${second}.${micros}Z`;
-  return { severity: SEVERITY[level as keyof typeof SEVERITY], time, thread: Number(thread), source: source ?? '', message: line.slice(match[0].length) };
+  return { severity: SEVERITY[match[1] as keyof typeof SEVERITY], time, thread: Number(match[8]), source: match[9] ?? '', message: line.slice(match[0].length) };
+}
+
+// The UTC year of the last timestamp asked about, with its bounds: the events of a payload share a year.
+let cachedYear = 1970;
+let cachedYearStart = 0;
+let cachedYearEnd = Date.UTC(1971, 0, 1);
+
+function utcYear(epochMs: number): number {
+  if (epochMs >= cachedYearStart && epochMs < cachedYearEnd) return cachedYear;
+  const year = new Date(epochMs).getUTCFullYear();
+  // NaN (an invalid timestamp) is never cached; nor are years 0-99, which Date.UTC reads as 1900-1999.
+  if (year >= 100) {
+    cachedYear = year;
+    cachedYearStart = Date.UTC(year, 0, 1);
+    cachedYearEnd = Date.UTC(year + 1, 0, 1);
+  }
+  return year;
 }

@@ -2,7 +2,7 @@ import type { ControlPlaneLogType } from '../log-source.ts';
 import type { LogRecord } from '../record.ts';
 import { parseAuditInto } from './audit.ts';
 import { parseKlog } from './klog.ts';
-import { parseLogfmt } from './logfmt.ts';
+import { type LiftedLogfmt, parseLogfmtLifted } from './logfmt.ts';
 
 export interface SourceEvent {
   id: string;
@@ -15,6 +15,9 @@ export interface EventOrigin {
   logType: ControlPlaneLogType;
   logStream: string;
 }
+
+// Reused for every authenticator line (parsing is synchronous): no object per line for three values.
+const lifted: LiftedLogfmt = { time: undefined, level: undefined, msg: undefined };
 
 /** Parses one event in the format of its log type. A line that does not parse is kept as text, with the reason. */
 export function toRecord(event: SourceEvent, origin: EventOrigin): LogRecord {
@@ -29,13 +32,12 @@ export function toRecord(event: SourceEvent, origin: EventOrigin): LogRecord {
       return record;
     }
     case 'authenticator': {
-      const fields = parseLogfmt(event.message);
-      if (!fields) return Object.assign(record, { message: event.message, parseError: 'authenticator line is not logfmt' });
-      const { time, level, msg, ...rest } = fields;
-      if (time !== undefined) record.time = time;
-      if (level !== undefined) record.level = level;
-      record.message = msg ?? '';
-      record.fields = rest;
+      const fields: Record<string, string> = {};
+      if (!parseLogfmtLifted(event.message, fields, lifted)) return Object.assign(record, { message: event.message, parseError: 'authenticator line is not logfmt' });
+      if (lifted.time !== undefined) record.time = lifted.time;
+      if (lifted.level !== undefined) record.level = lifted.level;
+      record.message = lifted.msg ?? '';
+      record.fields = fields;
       return record;
     }
     case 'unknown':

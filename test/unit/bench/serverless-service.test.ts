@@ -64,8 +64,8 @@ describe('readServerlessService', () => {
   it('keeps the literal environment, overlaid per function', () => {
     const service = readServerlessService(SERVICE);
 
-    expect(service.environment).toEqual({ NODE_OPTIONS: '--enable-source-maps', RETRIES: '3' });
-    expect(service.functions[0]?.environment).toEqual({ NODE_OPTIONS: '--enable-source-maps', RETRIES: '5', OWN: 'mine' });
+    expect(service.environment).toEqual({ NODE_OPTIONS: '--enable-source-maps', ACCOUNT: 'bench-account', RETRIES: '3' });
+    expect(service.functions[0]?.environment).toEqual({ NODE_OPTIONS: '--enable-source-maps', ACCOUNT: 'bench-account', RETRIES: '5', OWN: 'mine' });
   });
 
   it('drops ${…} variables from custom.esbuild and says where they were', () => {

@@ -1,0 +1,102 @@
+// The forwarder's hot-path shortcuts (see the log bench) must give exactly what the plain code gave.
+import { describe, expect, it } from '@jest/globals';
+import type { Entry } from '../../../shared/logs/destinations/destination.ts';
+import { joinLines, joinLinesToBuffer } from '../../../shared/logs/destinations/ndjson-http.ts';
+import { parseKlog } from '../../../shared/logs/parse/klog.ts';
+import { type LiftedLogfmt, parseLogfmt, parseLogfmtLifted } from '../../../shared/logs/parse/logfmt.ts';
+import { toRecord } from '../../../shared/logs/parse/to-record.ts';
+import type { LogRecord } from '../../../shared/logs/record.ts';
+import { createRedactor, REDACTED } from '../../../shared/logs/redaction.ts';
+
+const AUG_2021 = Date.parse('2021-08-08T20:04:45Z');
+const authenticator = { cluster: 'prod', logType: 'authenticator', logStream: 'authenticator-0a1b' } as const;
+
+describe('logfmt with time, level and msg lifted out', () => {
+  it.each([
+    'time="2021-08-08T20:04:44Z" level=warning msg="access \\"denied\\"" client="127.0.0.1:52856" method=POST arn=',
+    'time="a" level=info msg=hi time="b" flag client=x',
+    'msg="path C:\\\\" level=info',
+    'level=info other=1',
+    'msg=only',
+    'a=1 b=2 __proto__=x constructor=y',
+  ])('splits %s as destructuring parseLogfmt would', (line) => {
+    const parsed = parseLogfmt(line);
+    expect(parsed).toBeDefined();
+    const { time, level, msg, ...rest } = parsed ?? {};
+    const fields: Record<string, string> = {};
+    const lifted: LiftedLogfmt = { time: 'stale', level: 'stale', msg: 'stale' };
+    expect(parseLogfmtLifted(line, fields, lifted)).toBe(true);
+    expect(lifted).toEqual({ time, level, msg });
+    expect(Object.entries(fields)).toEqual(Object.entries(rest));
+  });
+
+  it.each(['msg="never closed', 'level=info', '=x', 'ke"y=1 msg=a', ''])('refuses %j as parseLogfmt does', (line) => {
+    expect(parseLogfmt(line)).toBeUndefined();
+    expect(parseLogfmtLifted(line, {}, { time: undefined, level: undefined, msg: undefined })).toBe(false);
+  });
+});
+
+describe('klog year', () => {
+  it('gives each line the year of its own ingestion time, across years and back again', () => {
+    const line = 'E1231 23:59:59.999999       1 x.go:1] late';
+    const early = 'I0101 00:00:00.5 1 x.go:1] early';
+    expect(parseKlog(early, Date.parse('2027-01-01T00:00:01Z'))?.time).toBe('2027-01-01T00:00:00.500000Z');
+    expect(parseKlog(line, Date.parse('2027-01-01T00:00:01Z'))?.time).toBe('2026-12-31T23:59:59.999999Z');
+    expect(parseKlog(early, Date.parse('2026-12-31T23:00:00Z'))?.time).toBe('2026-01-01T00:00:00.500000Z');
+    expect(parseKlog(early, AUG_2021)?.time).toBe('2021-01-01T00:00:00.500000Z');
+    expect(parseKlog(early, Date.parse('2027-01-01T00:00:01Z'))?.time).toBe('2027-01-01T00:00:00.500000Z');
+    expect(parseKlog(early, Number.NaN)?.time).toBe('NaN-01-01T00:00:00.500000Z');
+  });
+});
+
+describe('session-token redaction of logfmt fields', () => {
+  const redact = createRedactor({ enabled: true, patterns: [] });
+  const record = (line: string): LogRecord => {
+    const result = toRecord({ id: '1', timestamp: AUG_2021, message: line }, authenticator);
+    redact(result, line);
+    return result;
+  };
+
+  it('redacts a token in any field, with the line given', () => {
+    const redacted = record('time="2021-08-08T20:04:44Z" level=info msg=hi url="https://sts?X-Amz-Security-Token=abc&x=1" token=k8s-aws-v1.abcDEF');
+    expect(redacted.fields).toEqual({ url: `https://sts?X-Amz-Security-Token=${REDACTED}&x=1`, token: REDACTED });
+    expect(redacted.redacted).toEqual(['session-token']);
+  });
+
+  it('redacts a token that only appears once a value is unescaped', () => {
+    const redacted = record('time="2021-08-08T20:04:44Z" level=info msg="tok k8s-aws-v1\\.abcDEF"');
+    expect(redacted.message).toBe(`tok ${REDACTED}`);
+    expect(redacted.redacted).toEqual(['session-token']);
+  });
+
+  it('leaves a line without a token as it was', () => {
+    const redacted = record('time="2021-08-08T20:04:44Z" level=info msg=hi client="127.0.0.1:1"');
+    expect(redacted.fields).toEqual({ client: '127.0.0.1:1' });
+    expect(redacted.redacted).toBeUndefined();
+  });
+
+  it('still tests configured patterns value by value (they may be anchored)', () => {
+    const custom = createRedactor({ enabled: true, patterns: ['^secret'] });
+    const line = 'msg=hi key=secret-value';
+    const result = toRecord({ id: '1', timestamp: AUG_2021, message: line }, authenticator);
+    custom(result, line);
+    expect(result.fields).toEqual({ key: `${REDACTED}-value` });
+  });
+});
+
+describe('NDJSON body as bytes', () => {
+  const entry = (body: string, bytes = Buffer.byteLength(body)): Entry => ({ record: {} as LogRecord, json: body, body, bytes });
+
+  it('is the UTF-8 of the joined lines', () => {
+    const entries = [entry('{"a":"é"}'), entry('{"b":"日本"}'), entry('{}')];
+    expect(joinLinesToBuffer(entries).toString('utf8')).toBe(joinLines(entries));
+  });
+
+  it.each([
+    ['too small', 1],
+    ['too large', 40],
+  ])('falls back to the string join when a measured size is %s', (_what, bytes) => {
+    const entries = [entry('{"a":"é"}'), entry('{"b":"x"}', bytes), entry('{"c":1}')];
+    expect(joinLinesToBuffer(entries).toString('utf8')).toBe(joinLines(entries));
+  });
+});
