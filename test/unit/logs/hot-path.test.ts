@@ -21,7 +21,7 @@ describe('logfmt with time, level and msg lifted out', () => {
     'a=1 b=2 __proto__=x constructor=y',
   ])('splits %s as destructuring parseLogfmt would', (line) => {
     const parsed = parseLogfmt(line);
-    expect(parsed).toBeDefined();
+    expect(parsed).toEqual(expect.any(Object));
     const { time, level, msg, ...rest } = parsed ?? {};
     const fields: Record<string, string> = {};
     const lifted: LiftedLogfmt = { time: 'stale', level: 'stale', msg: 'stale' };

@@ -45,7 +45,7 @@ describe('klog', () => {
 
   it('parses every real controller-manager and scheduler line', () => {
     for (const line of [...fixtureLines('real/controller-manager.log'), ...fixtureLines('real/scheduler.log'), ...fixtureLines('real/apiserver.log')]) {
-      expect(parseKlog(line, AUG_2021)).toBeDefined();
+      expect({ line, time: parseKlog(line, AUG_2021)?.time }).toEqual({ line, time: expect.stringMatching(/^202[01]-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/) });
     }
   });
 
