@@ -130,7 +130,11 @@ export function diffResource(
     findings.push({ rule: 'tag-limit', resource: id, message: `${projected(added.length + needsRecord)} user tags would exceed the limit of ${MAX_USER_TAGS}: not added: ${added.sort().join(', ')}` });
   }
 
-  const record = encodeManagedRecord(managed);
+  // The record's hash covers the managed values as they are after this write, so a managed value that
+  // changes changes the record too, in the same call.
+  const after: Record<string, string> = {};
+  for (const key of managed) after[key] = set[key] ?? current[key] ?? '';
+  const record = encodeManagedRecord(after);
   if (record.unrecorded.length > 0) findings.push({ rule: 'managed-record-full', resource: id, message: `not recorded as managed (will never be removed by eksops): ${record.unrecorded.join(', ')}` });
   const recordedValue = current[MANAGED_RECORD_TAG];
   const recordFits = recordedValue !== undefined || projected(1) <= MAX_USER_TAGS;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { readManagedRecord } from './managed-record.ts';
+import { hashManagedValues, parseManagedRecord } from './managed-record.ts';
 import { MANAGED_RECORD_TAG } from './well-known-tags.ts';
 
 /**
@@ -98,15 +98,23 @@ function cloudTrailTrigger(detail: z.infer<typeof CloudTrailDetail>, where: { re
 }
 
 /**
- * Drift repair without reacting to eksops's own writes. eksops writes keys it records as managed and
- * deletes keys it has just dropped from its record; the one change it never makes is deleting a key its
- * record still lists. That, and only that, is drift worth an immediate run; any other change (a value
- * edited by hand included) is left to the scheduled reconcile, so eksops's own writes never start a run.
+ * Drift repair without reacting to eksops's own writes. The record (`eksops:managed`) lists the keys eksops
+ * manages and a hash of their values as eksops's last write left them, written in the same call as those
+ * values. So the event's tags (the resource's tags after the change) show drift when a recorded key is gone
+ * (eksops never deletes a key its record still lists) or when the recorded keys' values no longer hash to
+ * the record's hash (a value edited by hand); after eksops's own write they match, and nothing runs. A
+ * record in the earlier format (no hash) still shows deletions only, until eksops's next write adds a hash.
+ *
+ * Auto Scaling takes at most 25 tags per call, so a larger write arrives in several calls, each with its
+ * own event. An intermediate event may see the record and the values out of step and start one extra
+ * reconcile; by then or on its own completion the tags match the plan, so that run writes nothing new, and
+ * the last call's event matches the hash.
  */
 function tagChangeTrigger(detail: z.infer<typeof TagChangeDetail>, resources: readonly string[], where: { region: string; accountId: string }): TagsTrigger {
-  const record = readManagedRecord(detail.tags);
-  const deletedManaged = detail['changed-tag-keys'].filter((key) => key !== MANAGED_RECORD_TAG && !(key in detail.tags) && record.has(key));
-  if (deletedManaged.length === 0) return { kind: 'ignore', reason: 'no key eksops manages was removed (eksops\'s own write, or a change the schedule covers)' };
+  const record = parseManagedRecord(detail.tags);
+  const deletedManaged = detail['changed-tag-keys'].filter((key) => key !== MANAGED_RECORD_TAG && !(key in detail.tags) && record.keys.has(key));
+  const editedManaged = record.hash !== undefined && hashManagedValues(record.keys, detail.tags) !== record.hash;
+  if (deletedManaged.length === 0 && !editedManaged) return { kind: 'ignore', reason: 'no key eksops manages was removed or edited (eksops\'s own write, or a change the schedule covers)' };
   const arn = resources[0] ?? '';
   if (detail.service === 'autoscaling' || detail['resource-type'] === 'autoScalingGroup' || detail['resource-type'] === 'auto-scaling-group') {
     const asgName = /autoScalingGroupName\/(.+)$/.exec(arn)?.[1];

@@ -21,10 +21,10 @@ describe('eksops tags plan / apply', () => {
     expect(await runTags('plan', ['prod'], deps, io)).toBe(0);
     expect(lines).toEqual([
       'cluster prod',
-      '  ~ auto-scaling-group eks-web-prod: +team=prod (propagate) +eksops:managed=team',
-      expect.stringMatching(/^ {2}~ instance i-\w+: \+team=prod \+eksops:managed=team$/),
-      expect.stringMatching(/^ {2}~ volume vol-\w+: \+team=prod \+eksops:managed=team$/),
-      expect.stringMatching(/^ {2}~ network-interface eni-\w+: \+team=prod \+eksops:managed=team$/),
+      '  ~ auto-scaling-group eks-web-prod: +team=prod (propagate) +eksops:managed=team;h=a8f1248a',
+      expect.stringMatching(/^ {2}~ instance i-\w+: \+team=prod \+eksops:managed=team;h=a8f1248a$/),
+      expect.stringMatching(/^ {2}~ volume vol-\w+: \+team=prod \+eksops:managed=team;h=a8f1248a$/),
+      expect.stringMatching(/^ {2}~ network-interface eni-\w+: \+team=prod \+eksops:managed=team;h=a8f1248a$/),
       '  4 resource(s) would change',
     ]);
     expect(mutatingCalls()).toBe(0);

@@ -37,7 +37,7 @@ describe('nodeTags handler', () => {
     const id = fleet.autoscaling.launchInstance(here, web.asgName);
     const result = await invoke(launchEvent(here, web.asgName, id));
     expect(result).toEqual({ outcome: 'reconciled', dryRun: false, clusters: [{ cluster: 'prod', changed: 3, lints: 0 }] });
-    for (const record of fleet.ec2.attachmentsOf(here, id)) expect(Object.fromEntries(record.tags)).toEqual({ team: 'web', 'eksops:managed': 'team' });
+    for (const record of fleet.ec2.attachmentsOf(here, id)) expect(Object.fromEntries(record.tags)).toEqual({ team: 'web', 'eksops:managed': 'team;h=bf81227b' });
   });
 
   it('reconciles the node group named by an EKS TagResource event (ARN URL-encoded)', async () => {
@@ -61,6 +61,40 @@ describe('nodeTags handler', () => {
     fleet.ec2.instance(here, id)?.tags.delete('team');
     expect(await invoke(tagChange(['team']))).toMatchObject({ outcome: 'reconciled' });
     expect(fleet.ec2.tagsOf(here, id)?.team).toBe('web');
+  });
+
+  it('repairs a managed value edited by hand, then ignores the event of its own repair', async () => {
+    const { invoke, here, fleet, web, aws } = setup();
+    await invoke(scheduledEvent(here, aws.clock.now()));
+    const id = web.instanceIds[0] ?? '';
+    const tagChange = (changed: string[]) => ({
+      version: '0', id: 'x', 'detail-type': 'Tag Change on Resource', source: 'aws.tag', account: here.accountId, time: aws.clock.now().toISOString(), region: here.region,
+      resources: [`arn:aws:ec2:${here.region}:${here.accountId}:instance/${id}`],
+      detail: { 'changed-tag-keys': changed, service: 'ec2', 'resource-type': 'instance', version: 3, tags: fleet.ec2.tagsOf(here, id) },
+    });
+    fleet.ec2.instance(here, id)?.tags.set('team', 'edited');
+    expect(await invoke(tagChange(['team']))).toMatchObject({ outcome: 'reconciled' });
+    expect(fleet.ec2.tagsOf(here, id)).toMatchObject({ team: 'web', 'eksops:managed': 'team;h=bf81227b' });
+    // The repair's own write produces an event whose values match the record's hash again.
+    expect(await invoke(tagChange(['team']))).toMatchObject({ outcome: 'skipped' });
+  });
+
+  it('keeps an earlier-format record (no hash) to deletions only', async () => {
+    const { invoke, here, fleet, web, aws } = setup();
+    await invoke(scheduledEvent(here, aws.clock.now()));
+    const id = web.instanceIds[0] ?? '';
+    const tagChange = (changed: string[]) => ({
+      version: '0', id: 'x', 'detail-type': 'Tag Change on Resource', source: 'aws.tag', account: here.accountId, time: aws.clock.now().toISOString(), region: here.region,
+      resources: [`arn:aws:ec2:${here.region}:${here.accountId}:instance/${id}`],
+      detail: { 'changed-tag-keys': changed, service: 'ec2', 'resource-type': 'instance', version: 3, tags: fleet.ec2.tagsOf(here, id) },
+    });
+    const tags = fleet.ec2.instance(here, id)?.tags;
+    tags?.set('eksops:managed', 'team');
+    tags?.set('team', 'edited');
+    expect(await invoke(tagChange(['team']))).toMatchObject({ outcome: 'skipped' });
+    tags?.delete('team');
+    expect(await invoke(tagChange(['team']))).toMatchObject({ outcome: 'reconciled' });
+    expect(fleet.ec2.tagsOf(here, id)).toMatchObject({ team: 'web', 'eksops:managed': 'team;h=bf81227b' });
   });
 
   it('accepts a real Auto Scaling launch event from another project\'s test data', () => {

@@ -30,8 +30,8 @@ describe('reconcile against the in-memory account', () => {
     const first = await reconcile({}, deps);
     expect(first.clusters[0]?.error).toBeUndefined();
     for (const id of web.instanceIds) {
-      expect(sandbox.fleet.ec2.tagsOf(sandbox.here, id)).toMatchObject({ team: 'web', 'eksops:managed': 'team' });
-      for (const attached of sandbox.fleet.ec2.attachmentsOf(sandbox.here, id)) expect(Object.fromEntries(attached.tags)).toEqual({ team: 'web', 'eksops:managed': 'team' });
+      expect(sandbox.fleet.ec2.tagsOf(sandbox.here, id)).toMatchObject({ team: 'web', 'eksops:managed': 'team;h=bf81227b' });
+      for (const attached of sandbox.fleet.ec2.attachmentsOf(sandbox.here, id)) expect(Object.fromEntries(attached.tags)).toEqual({ team: 'web', 'eksops:managed': 'team;h=bf81227b' });
     }
     expect(sandbox.fleet.autoscaling.groupOf(sandbox.here, batch.asgName)?.tags.get('k8s.io/cluster-autoscaler/node-template/taint/batch')).toEqual({ value: 'true:NoSchedule', propagate: false });
     const writes = sandbox.mutatingCalls();

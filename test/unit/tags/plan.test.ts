@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { encodeManagedRecord, readManagedRecord } from '../../../shared/tags/managed-record.ts';
+import { encodeManagedRecord, hashManagedValues, parseManagedRecord, readManagedRecord } from '../../../shared/tags/managed-record.ts';
 import type { ClusterObservation, ResourceChange } from '../../../shared/tags/model.ts';
 import { planCluster } from '../../../shared/tags/plan.ts';
 import { cluster, instance, managedAsg, nodegroup, POLICY, volume } from './plan-fixtures.ts';
@@ -46,7 +46,7 @@ describe('planCluster: managed node groups', () => {
         team: 'payments',
         'k8s.io/cluster-autoscaler/node-template/label/workload': 'web',
         'k8s.io/cluster-autoscaler/node-template/taint/dedicated': 'web:NoSchedule',
-        [REC]: '~l/workload,~t/dedicated,team',
+        [REC]: '~l/workload,~t/dedicated,team;h=82baa614',
       },
       propagate: { team: true, 'k8s.io/cluster-autoscaler/node-template/label/workload': false, 'k8s.io/cluster-autoscaler/node-template/taint/dedicated': false, [REC]: false },
       remove: [],
@@ -55,7 +55,7 @@ describe('planCluster: managed node groups', () => {
 
   it('gives the instance, its volume and its ENI only the propagating set, with the record', () => {
     const plan = planCluster(snapshot, POLICY);
-    for (const id of ['i-1', 'vol-1', 'eni-1']) expect(changeOf(plan, id)?.set).toEqual({ team: 'payments', [REC]: 'team' });
+    for (const id of ['i-1', 'vol-1', 'eni-1']) expect(changeOf(plan, id)?.set).toEqual({ team: 'payments', [REC]: 'team;h=8457922c' });
   });
 
   it('is idempotent: applying the plan and planning again gives no change', () => {
@@ -75,7 +75,7 @@ describe('planCluster: managed node groups', () => {
     const dropped = { ...withUserTag, nodegroups: [nodegroup({ tags: {}, labels: { workload: 'web' }, taints: [{ key: 'dedicated', value: 'web', effect: 'NoSchedule' as const }] })] };
     const plan = planCluster(dropped, POLICY);
     expect(changeOf(plan, 'i-1')).toEqual({ kind: 'instance', id: 'i-1', set: {}, remove: [REC, 'team'] });
-    expect(changeOf(plan, 'eks-general')).toMatchObject({ remove: ['team'], set: { [REC]: '~l/workload,~t/dedicated' } });
+    expect(changeOf(plan, 'eks-general')).toMatchObject({ remove: ['team'], set: { [REC]: '~l/workload,~t/dedicated;h=38ee4db5' } });
   });
 
   it('maps every EKS taint effect to the Kubernetes spelling', () => {
@@ -111,7 +111,7 @@ describe('planCluster: managed node groups', () => {
   it('writes required tags as defaults: a resource\'s own value wins', () => {
     const snapshotWithOwn = cluster({ requiredTags: { 'cost-center': 'cc-1' }, instances: [instance('i-1'), instance('i-2', { tags: { 'aws:autoscaling:groupName': 'eks-general', 'cost-center': 'cc-own' } })] });
     const plan = planCluster(snapshotWithOwn, POLICY);
-    expect(changeOf(plan, 'i-1')?.set).toEqual({ 'cost-center': 'cc-1', [REC]: 'cost-center' });
+    expect(changeOf(plan, 'i-1')?.set).toEqual({ 'cost-center': 'cc-1', [REC]: 'cost-center;h=e6c3b0f9' });
     expect(changeOf(plan, 'i-2')).toBeUndefined();
     expect(planCluster(applied(snapshotWithOwn, plan.changes), POLICY).changes).toEqual([]);
   });
@@ -157,7 +157,7 @@ describe('planCluster: hard rules', () => {
 
   it('reports keys with "/" instead of writing them where instance metadata tags are enabled', () => {
     const plan = planCluster(cluster({ nodegroups: [nodegroup({ tags: { 'example.com/team': 'a', team: 'b' } })], instances: [instance('i-1', { metadataTags: true })], attachments: [volume('vol-1', 'i-1')] }), POLICY);
-    expect(changeOf(plan, 'i-1')?.set).toEqual({ team: 'b', [REC]: 'team' });
+    expect(changeOf(plan, 'i-1')?.set).toEqual({ team: 'b', [REC]: 'team;h=0603e253' });
     // Volumes have no instance metadata: they get the key.
     expect(changeOf(plan, 'vol-1')?.set).toMatchObject({ 'example.com/team': 'a' });
     expect(plan.findings).toContainEqual(expect.objectContaining({ rule: 'metadata-tags-slash', resource: 'i-1' }));
@@ -171,7 +171,7 @@ describe('planCluster: hard rules', () => {
     expect(changeOf(plan, 'i-1')).toBeUndefined();
     expect(plan.findings).toContainEqual(expect.objectContaining({ rule: 'tag-limit', resource: 'i-1' }));
     const atLimitWithDrift = cluster({ nodegroups: [nodegroup({ tags: { 'user-0': 'y', team: 'a' } })], instances: [instance('i-1', { tags: { 'aws:autoscaling:groupName': 'eks-general', ...full, [REC]: 'user-0' } })] });
-    expect(changeOf(planCluster(atLimitWithDrift, POLICY), 'i-1')?.set).toEqual({ 'user-0': 'y' });
+    expect(changeOf(planCluster(atLimitWithDrift, POLICY), 'i-1')?.set).toEqual({ 'user-0': 'y', [REC]: 'user-0;h=4c6b0a95' });
   });
 
   it('removes only keys it recorded', () => {
@@ -181,19 +181,38 @@ describe('planCluster: hard rules', () => {
 });
 
 describe('the managed-keys record', () => {
-  it('round-trips, abbreviating long well-known prefixes', () => {
-    const keys = ['team', 'kubernetes.io/cluster/prod', 'k8s.io/cluster-autoscaler/node-template/label/a'];
-    const { value, unrecorded } = encodeManagedRecord(keys);
-    expect(value).toBe('~l/a,~c/prod,team');
+  it('round-trips, abbreviating long well-known prefixes, with a hash of the values', () => {
+    const values = { team: 'web', 'kubernetes.io/cluster/prod': 'owned', 'k8s.io/cluster-autoscaler/node-template/label/a': 'b' };
+    const { value, unrecorded } = encodeManagedRecord(values);
+    expect(value).toBe(`~l/a,~c/prod,team;h=${hashManagedValues(Object.keys(values), values)}`);
+    expect(value).toMatch(/^~l\/a,~c\/prod,team;h=[0-9a-f]{8}$/);
     expect(unrecorded).toEqual([]);
-    expect([...readManagedRecord({ [REC]: value })].sort()).toEqual([...keys].sort());
+    expect([...readManagedRecord({ [REC]: value })].sort()).toEqual(Object.keys(values).sort());
+    expect(parseManagedRecord({ [REC]: value }).hash).toBe(value.slice(-8));
   });
 
-  it('fits in a tag value and names what it could not record', () => {
+  it('changes with a managed value, so the cache is keyed by values too', () => {
+    const a = encodeManagedRecord({ team: 'web' }).value;
+    const b = encodeManagedRecord({ team: 'api' }).value;
+    expect(a).toBe('team;h=bf81227b');
+    expect(b).not.toBe(a);
+    expect(encodeManagedRecord({ team: 'web' }).value).toBe(a);
+    expect(hashManagedValues(['team'], { team: 'web', other: 'x' })).toBe('bf81227b');
+  });
+
+  it('reads an earlier-format record (no hash) as keys only', () => {
+    const parsed = parseManagedRecord({ [REC]: '~l/workload,team' });
+    expect([...parsed.keys].sort()).toEqual(['k8s.io/cluster-autoscaler/node-template/label/workload', 'team']);
+    expect(parsed.hash).toBeUndefined();
+  });
+
+  it('fits in a tag value, hash included, and names what it could not record', () => {
     const keys = Array.from({ length: 40 }, (_, index) => `a-rather-long-key-${index}`);
-    const { value, unrecorded } = encodeManagedRecord(keys);
+    const { value, unrecorded } = encodeManagedRecord(Object.fromEntries(keys.map((key) => [key, 'v'])));
     expect(value.length).toBeLessThanOrEqual(256);
+    expect(value).toMatch(/;h=[0-9a-f]{8}$/);
     expect(unrecorded.length).toBeGreaterThan(0);
-    expect(encodeManagedRecord(['a,b', '~x']).unrecorded).toEqual(['a,b', '~x']);
+    expect([...readManagedRecord({ [REC]: value })]).toHaveLength(keys.length - unrecorded.length);
+    expect(encodeManagedRecord({ 'a,b': '1', '~x': '2', 'c;d': '3', e: '4' }).unrecorded).toEqual(['a,b', 'c;d', '~x']);
   });
 });
