@@ -18,7 +18,8 @@ export const sandbox: Command = {
   options: { scenario: { type: 'string', multiple: true }, list: { type: 'boolean' }, verbose: { type: 'boolean' } },
   async run({ values }, io) {
     if (values.list) {
-      for (const scenario of SCENARIOS) io.out(`${scenario.name.padEnd(24)} ${scenario.title}`);
+      const width = Math.max(...SCENARIOS.map((scenario) => scenario.name.length));
+      for (const scenario of SCENARIOS) io.out(`${scenario.name.padEnd(width)}  ${scenario.title}`);
       return 0;
     }
     let selected;
