@@ -79,6 +79,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await Promise.all([slack.close(), dynamodb.close()]);
     },
   };
-  for (const capability of CAPABILITIES) capability.connect?.(sandbox);
+  for (const capability of CAPABILITIES) await capability.connect?.(sandbox);
   return sandbox;
 }

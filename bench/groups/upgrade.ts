@@ -1,7 +1,6 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
-import { upgradeReady } from '../../local/capabilities/upgrade.ts';
 import { startSandbox } from '../../local/sandbox.ts';
 import { runUpgrade, seedUpgradeFleet, withUpgrades } from '../../local/scenarios/upgrade-fleet.ts';
 import { preflight } from '../../shared/upgrade/checks/index.ts';
@@ -43,7 +42,6 @@ async function transitionFigures(context: BenchContext): Promise<Figure[]> {
     context.progress(`upgrade: one hop with 10 node groups, run ${run + 1}/${HOP_RUNS}`);
     const sandbox = await startSandbox({ configure: withUpgrades({ durationMinutes: 24 * 60, maxConcurrency: 3 }) });
     try {
-      await upgradeReady(sandbox);
       seedRealisticFleet(sandbox, 10, seeded(run + 1));
       const started = sandbox.aws.clock.now().getTime();
       const execution = await runUpgrade(sandbox, { cluster: 'prod-eu', targetVersion: '1.33' });

@@ -3,7 +3,6 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { upgradeReady } from '../../local/capabilities/upgrade.ts';
 import { startSandbox } from '../../local/sandbox.ts';
 import { clusterVersions, executionName, runUpgrade, seedUpgradeFleet, withUpgrades } from '../../local/scenarios/upgrade-fleet.ts';
 import { AwsClientFactory } from '../../shared/aws/client-factory.ts';
@@ -91,7 +90,6 @@ const start: Command = {
     if (values.sandbox) {
       const sandbox = await startSandbox({ configure: withUpgrades() });
       try {
-        await upgradeReady(sandbox);
         seedUpgradeFleet(sandbox, cluster);
         const execution = await runUpgrade(sandbox, { cluster, ...(to ? { targetVersion: to } : {}), ...(windowMinutes ? { windowMinutes } : {}) });
         io.out(`${execution.name}: ${execution.status} after ${Math.round((execution.stopDate.getTime() - execution.startDate.getTime()) / 60_000)} virtual minutes, ${execution.stateTransitions} state transitions`);

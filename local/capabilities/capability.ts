@@ -24,6 +24,7 @@ export interface SandboxCapability {
   scenarios: readonly Scenario[];
   /** Registers the services this capability adds to the in-memory account (`account.register(...)`). */
   services?: (core: CoreServices) => void;
-  /** Connects those services to the rest of the sandbox once it runs (e.g. log subscriptions → Lambda). */
-  connect?: (sandbox: Sandbox) => void;
+  /** Connects those services to the rest of the sandbox once it runs (e.g. log subscriptions → Lambda, the
+   * tables of the template); the sandbox starts once every capability's connect has resolved. */
+  connect?: (sandbox: Sandbox) => void | Promise<void>;
 }

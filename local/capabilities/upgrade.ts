@@ -11,7 +11,6 @@ import type { Sandbox } from '../sandbox.ts';
 import { UPGRADE_SCENARIOS } from '../scenarios/upgrade-scenarios.ts';
 import type { SandboxCapability } from './capability.ts';
 
-const tablesReady = new WeakMap<Sandbox, Promise<void>>();
 
 /** upgrade in the sandbox: its functions (built with the sandbox's dependencies), services and scenarios. */
 export const UPGRADE: SandboxCapability = {
@@ -28,12 +27,7 @@ export const UPGRADE: SandboxCapability = {
     account.register(new SandboxEksFargate(eks));
     account.register(new SandboxEc2Subnets());
   },
-  connect: (sandbox) => {
-    const ready = createLockTable(sandbox);
-    // Awaited (and its failure surfaced) by upgradeReady; never an unhandled rejection meanwhile.
-    ready.catch(() => undefined);
-    tablesReady.set(sandbox, ready);
-  },
+  connect: (sandbox) => createLockTable(sandbox),
 };
 
 /** The lock table of the compiled template, created in the sandbox's DynamoDB (dynalite) as CloudFormation would. */
@@ -49,7 +43,3 @@ async function createLockTable(sandbox: Sandbox): Promise<void> {
   }
 }
 
-/** Resolves once the upgrade's sandbox resources exist (the lock table); scenarios and tests await it first. */
-export async function upgradeReady(sandbox: Sandbox): Promise<void> {
-  await tablesReady.get(sandbox);
-}

@@ -1,4 +1,3 @@
-import { upgradeReady } from '../capabilities/upgrade.ts';
 import type { Scenario } from './scenario.ts';
 import { clusterVersions, runUpgrade, seedUpgradeFleet, withUpgrades } from './upgrade-fleet.ts';
 
@@ -10,7 +9,6 @@ export const upgradeTwoHops: Scenario = {
   title: 'A maintenance window opens: eksops upgrades prod-eu 1.32 → 1.34 stage by stage and reports each stage',
   sandbox: { configure: withUpgrades({ durationMinutes: 600 }) },
   async run({ sandbox, step, check, timeline }) {
-    await upgradeReady(sandbox);
     seedUpgradeFleet(sandbox, 'prod-eu');
     step('The Scheduler schedule of the window starts cluster-upgrade for prod-eu, target 1.34');
     const started = sandbox.aws.clock.now().getTime();
@@ -32,7 +30,6 @@ export const upgradeWindowResume: Scenario = {
   title: 'The window closes mid-run: eksops defers the next stage and the next window resumes from the cluster state',
   sandbox: { configure: withUpgrades({ durationMinutes: 180 }) },
   async run({ sandbox, step, check, timeline }) {
-    await upgradeReady(sandbox);
     seedUpgradeFleet(sandbox, 'prod-eu');
     step('A 3-hour window opens; the upgrade to 1.34 needs two hops');
     const first = await runUpgrade(sandbox, { cluster: 'prod-eu', targetVersion: '1.34' }, timeline);
@@ -52,7 +49,6 @@ export const upgradePodEviction: Scenario = {
   title: 'A node group cannot be drained (PodEvictionFailure): the run stops there and says what to do',
   sandbox: { configure: withUpgrades({ durationMinutes: 600 }) },
   async run({ sandbox, step, check, timeline }) {
-    await upgradeReady(sandbox);
     seedUpgradeFleet(sandbox, 'prod-eu');
     step('Node group "web" has a PodDisruptionBudget allowing no disruption: its drain will fail');
     sandbox.aws.services.eks.updates.planFailure((scope, type) => scope.nodegroupName === 'web' && type === 'VersionUpdate', {

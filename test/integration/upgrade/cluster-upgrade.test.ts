@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeUpdateCommand, EKSClient, type ErrorCode, ListUpdatesCommand, ThrottlingException, UpdateClusterVersionCommand, UpdateNodegroupVersionCommand } from '@aws-sdk/client-eks';
-import { upgradeReady } from '../../../local/capabilities/upgrade.ts';
 import { startSandbox, type Sandbox } from '../../../local/sandbox.ts';
 import { clusterVersions, runUpgrade, seedUpgradeFleet, UPGRADE_MACHINE, withUpgrades } from '../../../local/scenarios/upgrade-fleet.ts';
 import type { UpdateScope } from '../../../local/account/services/eks-updates.ts';
@@ -20,7 +19,6 @@ afterEach(async () => {
 
 async function fleet(options: Parameters<typeof withUpgrades>[0] = {}, seed: Parameters<typeof seedUpgradeFleet>[2] = {}): Promise<Sandbox> {
   sandbox = await startSandbox({ configure: withUpgrades({ durationMinutes: 600, ...options }) });
-  await upgradeReady(sandbox);
   seedUpgradeFleet(sandbox, 'prod-eu', seed);
   return sandbox;
 }
