@@ -1,5 +1,5 @@
 import type { Clock } from '../time/clock.ts';
-import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../http/backoff.ts';
 import { toBatches, utf8Length } from './batching.ts';
 import type { Entry, LogDestination } from './destinations/destination.ts';
 import type { LogRecord } from './record.ts';

@@ -1,6 +1,7 @@
 import type { Fetch } from '../http/fetch.ts';
 import type { Clock } from '../time/clock.ts';
 import { type Block, boundFallbackText, fallbackText, fitMessage } from './blocks.ts';
+import { backoffDelay } from '../http/backoff.ts';
 import { SecretReadError, secretLocation } from '../secrets/secret-reader.ts';
 import type { SlackCapability, SlackSettings } from './settings.ts';
 
@@ -206,7 +207,7 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
           return { channel, attempts, ...(result.ts === undefined ? {} : { ts: result.ts }) };
         }
         if (result.kind === 'rejected' || attempts >= policy.maxAttempts) throw fail(result, attempts);
-        const delayMs = result.retryAfterMs ?? backoffDelay(attempts, policy);
+        const delayMs = result.retryAfterMs ?? backoffDelay(attempts, { baseMs: policy.baseDelayMs, capMs: policy.maxDelayMs, random: policy.random });
         if (delayMs > policy.maxRetryAfterMs) throw fail(result, attempts, true);
         logger?.warn('Slack delivery failed, retrying', {
           capability: message.capability,
@@ -364,12 +365,6 @@ function parseJsonObject(body: string): Record<string, unknown> | undefined {
 // Only a short snake_case code is taken from a response: an HTML error page from a proxy is not an error code.
 function slackErrorCode(value: unknown): string | undefined {
   return typeof value === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(value) ? value : undefined;
-}
-
-// Jittered exponential backoff ("equal jitter"): half the exponential delay, plus a random share of the other half.
-function backoffDelay(attempt: number, policy: RetryPolicy): number {
-  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(exponential / 2 + policy.random() * (exponential / 2));
 }
 
 function describe(failure: Failure): string {

@@ -282,8 +282,6 @@ export class SandboxEks implements SandboxService {
   }
 
   #view(ctx: CallContext, name: string): Cluster {
-    // An update that has ended changes what DescribeCluster shows, whether or not anyone polled it.
-    this.updates.list({ clusterKey: this.#key(ctx, name) });
     return structuredClone(this.#record(ctx, name).cluster);
   }
 

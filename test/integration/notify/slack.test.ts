@@ -251,12 +251,12 @@ describe('Slack notifier: retries', () => {
       blocks: scanBlocks('u'),
     });
 
-    // random() = 0.5: half of 2 s plus a quarter of it, then half of 4 s plus a quarter of it.
+    // Full jitter with random() = 0.5: half of 2 s, then half of 4 s.
     expect(delivery.attempts).toBe(3);
     expect(sink.requests.map((request) => [request.status, elapsed(request.receivedAt)])).toEqual([
       [503, 0],
-      [503, 1500],
-      [200, 4500],
+      [503, 1000],
+      [200, 3000],
     ]);
     expect(sink.messages).toHaveLength(1);
   });
