@@ -11,8 +11,17 @@ export interface TaskStateSpec {
   readonly staticFunctionName?: string;
   readonly retriers: readonly Retrier[];
   readonly timeoutSeconds?: number;
+  /** `TimeoutSecondsPath`: its value reaches the handler as {@link TIMEOUT_SECONDS_PARAMETER} of the effective input. */
+  readonly timeoutSecondsPath?: string;
   readonly heartbeatSeconds?: number;
 }
+
+/**
+ * The local definition moves a Task's `TimeoutSecondsPath` into its `Parameters` under this key, so the
+ * interpreter resolves the path (against the effective input, as Parameters' paths are) and the task layer
+ * reads the value and removes the key before the handler sees the input.
+ */
+export const TIMEOUT_SECONDS_PARAMETER = '__eksopsLocalTimeoutSeconds';
 
 export interface LocalDefinition {
   /** What aws-local-stepfunctions executes (a fresh copy: its validator writes into the definition). */
@@ -64,8 +73,10 @@ function jsonCopy(definition: AslDefinition): AslDefinition {
 }
 
 function taskStateSpec(name: string, task: TaskState): TaskStateSpec {
-  if ('TimeoutSecondsPath' in task || 'HeartbeatSecondsPath' in task) {
-    throw new Error(`Task state "${name}": TimeoutSecondsPath and HeartbeatSecondsPath are not supported locally`);
+  if ('HeartbeatSecondsPath' in task) throw new Error(`Task state "${name}": HeartbeatSecondsPath is not supported locally`);
+  const timeoutSecondsPath = 'TimeoutSecondsPath' in task && typeof task.TimeoutSecondsPath === 'string' ? task.TimeoutSecondsPath : undefined;
+  if (timeoutSecondsPath !== undefined && !isJsonObject(task.Parameters)) {
+    throw new Error(`Task state "${name}": TimeoutSecondsPath is supported locally on Tasks with Parameters only`);
   }
   const heartbeatSeconds = 'HeartbeatSeconds' in task && typeof task.HeartbeatSeconds === 'number' ? task.HeartbeatSeconds : undefined;
   const staticFunctionName = staticFunctionNameOf(task);
@@ -75,6 +86,7 @@ function taskStateSpec(name: string, task: TaskState): TaskStateSpec {
     retriers: task.Retry ?? [],
     ...(staticFunctionName !== undefined && { staticFunctionName }),
     ...(task.TimeoutSeconds !== undefined && { timeoutSeconds: task.TimeoutSeconds }),
+    ...(timeoutSecondsPath !== undefined && { timeoutSecondsPath }),
     ...(heartbeatSeconds !== undefined && { heartbeatSeconds }),
   };
 }
@@ -90,7 +102,12 @@ function staticFunctionNameOf(task: TaskState): string | undefined {
 function interpreterTask(task: TaskState): TaskState {
   const { Retry: _retry, ...withoutRetry } = task;
   const interpreted: TaskState = { ...withoutRetry, TimeoutSeconds: INTERPRETER_TASK_TIMEOUT_SECONDS };
-  // HeartbeatSeconds is missing from the interpreter's types (it ignores it), so it goes by name.
+  // HeartbeatSeconds and TimeoutSecondsPath go by name: the first is missing from the interpreter's types,
+  // and the second would be measured on the wall clock.
   Reflect.deleteProperty(interpreted, 'HeartbeatSeconds');
+  if ('TimeoutSecondsPath' in task && typeof task.TimeoutSecondsPath === 'string' && isJsonObject(task.Parameters)) {
+    Reflect.deleteProperty(interpreted, 'TimeoutSecondsPath');
+    interpreted.Parameters = { ...task.Parameters, [`${TIMEOUT_SECONDS_PARAMETER}.$`]: task.TimeoutSecondsPath };
+  }
   return interpreted;
 }

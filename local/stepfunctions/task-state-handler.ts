@@ -1,6 +1,6 @@
-import { toJsonValue, type JsonValue } from './asl.ts';
+import { isJsonObject, toJsonValue, type JsonValue } from './asl.ts';
 import type { ExecutionHistory } from './execution-history.ts';
-import type { TaskStateSpec } from './local-definition.ts';
+import { TIMEOUT_SECONDS_PARAMETER, type TaskStateSpec } from './local-definition.ts';
 import { decideRetry } from './retry-policy.ts';
 import { TaskFailure } from './task-failure.ts';
 import type { TaskContext, TaskHandlerDirectory } from './task-handlers.ts';
@@ -30,8 +30,9 @@ export interface ExecutionRuntime {
 export function createTaskStateHandler(spec: TaskStateSpec, runtime: ExecutionRuntime): (input: JsonValue) => Promise<JsonValue> {
   const { waitForTaskToken } = taskIntegrationOf(spec.resource);
 
-  async function attempt(input: JsonValue, token: string | undefined, retryCount: number): Promise<JsonValue> {
-    const timeoutAt = spec.timeoutSeconds === undefined ? undefined : new Date(runtime.timeline.now().getTime() + spec.timeoutSeconds * 1000);
+  async function attempt(stateInput: JsonValue, token: string | undefined, retryCount: number): Promise<JsonValue> {
+    const { input, timeoutSeconds } = effectiveTimeout(spec, stateInput);
+    const timeoutAt = timeoutSeconds === undefined ? undefined : new Date(runtime.timeline.now().getTime() + timeoutSeconds * 1000);
     const invocation = planInvocation(spec.resource, input, runtime.handlers);
     const context: TaskContext = {
       stateName: spec.name,
@@ -97,6 +98,20 @@ export function createTaskStateHandler(spec: TaskStateSpec, runtime: ExecutionRu
       }
     }
   };
+}
+
+/**
+ * The Task's timeout: `TimeoutSeconds`, or the value `TimeoutSecondsPath` selected, which the local definition
+ * placed in the effective input (local-definition.ts) and which is removed from it here. Like Step Functions,
+ * a path that does not select a positive integer fails the state with `States.Runtime`.
+ */
+function effectiveTimeout(spec: TaskStateSpec, input: JsonValue): { input: JsonValue; timeoutSeconds: number | undefined } {
+  if (spec.timeoutSecondsPath === undefined || !isJsonObject(input)) return { input, timeoutSeconds: spec.timeoutSeconds };
+  const { [TIMEOUT_SECONDS_PARAMETER]: selected, ...rest } = input;
+  if (typeof selected !== 'number' || !Number.isInteger(selected) || selected <= 0) {
+    throw new TaskFailure('States.Runtime', `TimeoutSecondsPath ${spec.timeoutSecondsPath} must select a positive integer; it selected ${JSON.stringify(selected) ?? 'nothing'}`);
+  }
+  return { input: rest, timeoutSeconds: selected };
 }
 
 /** One macrotask turn: the interpreter's event log is consumed in microtasks, so it has caught up by then. */

@@ -15,7 +15,8 @@ interface Timer {
  * the same instant), yet no real time passes.
  *
  * Deadlines (task and execution timeouts) never move time by themselves: a task waiting for a callback
- * token, with nothing else scheduled, waits for the callback instead of timing out at once.
+ * token, with nothing else scheduled, waits for the callback instead of timing out at once, until another
+ * branch or a hand on the clock (`VirtualClock.advance`) carries time past it.
  */
 export class VirtualTimeline {
   readonly #clock: VirtualClock;
@@ -25,6 +26,9 @@ export class VirtualTimeline {
 
   constructor(clock: VirtualClock) {
     this.#clock = clock;
+    // A test or scenario moving the clock by hand past a deadline (nobody answered a callback): it fires.
+    // And an outside instant (VirtualClock.instant) that ended: the jumps it held back may happen now.
+    clock.onWake(() => this.#schedulePump());
   }
 
   now(): Date {
@@ -84,7 +88,7 @@ export class VirtualTimeline {
 
   #pump(): void {
     const timers = [...this.#timers];
-    if (this.#handlersInFlight === 0 && timers.some((timer) => timer.movesTime)) {
+    if (this.#handlersInFlight === 0 && !this.#clock.held && timers.some((timer) => timer.movesTime)) {
       this.#clock.advanceTo(new Date(Math.min(...timers.map((timer) => timer.at))));
     }
     const now = this.#clock.now().getTime();
@@ -93,6 +97,6 @@ export class VirtualTimeline {
       this.#timers.delete(timer);
       timer.fire();
     }
-    if (this.#handlersInFlight === 0 && [...this.#timers].some((timer) => timer.movesTime)) this.#schedulePump();
+    if (this.#handlersInFlight === 0 && !this.#clock.held && [...this.#timers].some((timer) => timer.movesTime)) this.#schedulePump();
   }
 }

@@ -142,3 +142,49 @@ describe('a callback nobody answers', () => {
     expect(() => runner.sendTaskSuccess(tokens[0] ?? '', {})).toThrow(TaskTimedOut);
   });
 });
+
+describe('TimeoutSecondsPath', () => {
+  const clock = new VirtualClock('2026-01-05T09:00:00Z');
+  const requests = new Mailbox<string, ApprovalRequest>();
+  const runner = createStateMachineRunner({
+    definition: loadStateMachine('approval-timeout-path'),
+    clock,
+    tasks: {
+      'eksops-dev-requestApproval': async (payload, { executionName, taskToken }) => {
+        requests.deliver(executionName, { payload, token: taskToken });
+        return null;
+      },
+    },
+  });
+
+  it('times the task out after the number of seconds the path selects, and the handler never sees the path', async () => {
+    const running = runner.run({ cluster: 'prod', approval: { timeoutSeconds: 900 } }, { name: 'short' });
+    const request = await requests.receive('short');
+    expect(request.payload).toEqual({ cluster: 'prod', taskToken: request.token });
+
+    clock.advance(899 * 1000);
+    await new Promise((resolve) => setImmediate(resolve));
+    runner.sendTaskHeartbeat(stringField(request.payload, 'taskToken')); // still open one second before
+    clock.advance(1000);
+    const result = await running;
+
+    expect(result).toMatchObject({ status: 'FAILED', error: 'NoAnswer' });
+    expect(elapsedSeconds(result)).toBe(900);
+  });
+
+  it('gives each execution its own timeout', async () => {
+    const running = runner.run({ cluster: 'prod', approval: { timeoutSeconds: 7200 } }, { name: 'long' });
+    const token = stringField((await requests.receive('long')).payload, 'taskToken');
+    clock.advance(3600 * 1000);
+    runner.sendTaskSuccess(token, { approvedBy: 'alice' });
+
+    expect(await running).toMatchObject({ status: 'SUCCEEDED', output: { answer: { approvedBy: 'alice' } } });
+  });
+
+  it('fails the state with States.Runtime when the path does not select a positive integer', async () => {
+    const result = await runner.run({ cluster: 'prod', approval: { timeoutSeconds: 0 } }, { name: 'zero' });
+
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(result.cause).toContain('$.approval.timeoutSeconds must select a positive integer');
+  });
+});
