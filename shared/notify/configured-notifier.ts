@@ -1,10 +1,8 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsClientFactory } from '../aws/client-factory.ts';
 import type { Fetch } from '../http/fetch.ts';
 import type { Clock } from '../time/clock.ts';
+import { secretReaderFor } from '../secrets/secret-reader.ts';
 import { type Notifier, silentNotifier } from './notifier.ts';
-import { createSecretReader } from '../secrets/secret-reader.ts';
 import type { SlackSettings } from './settings.ts';
 import { createSlackNotifier, type NotifyLogger, slackTransportFor } from './slack-client.ts';
 
@@ -22,10 +20,7 @@ export interface NotifierDeps {
  */
 export function configuredNotifier(settings: SlackSettings | undefined, deps: NotifierDeps): Notifier {
   if (!settings) return silentNotifier;
-  const secrets = createSecretReader({
-    ssmClient: deps.clients.client(SSMClient),
-    secretsManagerClient: deps.clients.client(SecretsManagerClient),
-  });
+  const secrets = secretReaderFor(deps.clients);
   let current: { secret: string; notifier: ReturnType<typeof createSlackNotifier> } | undefined;
   return {
     async send(notification) {

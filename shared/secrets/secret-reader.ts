@@ -1,7 +1,8 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { AwsClientFactory } from '../aws/client-factory.ts';
 import type { SecretRef } from './secret-ref.ts';
 
 /**
@@ -66,6 +67,11 @@ export function createSecretReader(deps: SecretReaderDeps): SecretReader {
       return ref.jsonKey === undefined ? value : pickJsonKey(value, ref.jsonKey, location);
     },
   };
+}
+
+/** A reader of the deployment's own account and region (where eksops's secrets are kept). */
+export function secretReaderFor(clients: AwsClientFactory): SecretReader {
+  return createSecretReader({ ssmClient: clients.client(SSMClient), secretsManagerClient: clients.client(SecretsManagerClient) });
 }
 
 /** Where a SecretRef points, for messages: "SSM parameter /eksops/slack" or "Secrets Manager secret eksops/slack". */

@@ -1,12 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { AwsClientFactory } from '../../aws/client-factory.ts';
 import type { Destination } from '../../config/sections/logs.ts';
 import type { Fetch } from '../../http/fetch.ts';
-import { createSecretReader, type SecretReader } from '../../secrets/secret-reader.ts';
+import { type SecretReader, secretReaderFor } from '../../secrets/secret-reader.ts';
 import type { SecretRef } from '../../secrets/secret-ref.ts';
 import { datadogDestination } from './datadog-intake.ts';
 import { firehoseDestination } from './firehose-batch.ts';
@@ -29,7 +27,7 @@ export interface DestinationDeps {
 
 /** The configured destinations as the delivery loop uses them; secrets are read at first send, not here. */
 export function destinationsFromConfig(destinations: readonly Destination[], deps: DestinationDeps): LogDestination[] {
-  const secrets = deps.secrets ?? createSecretReader({ ssmClient: deps.clients.client(SSMClient), secretsManagerClient: deps.clients.client(SecretsManagerClient) });
+  const secrets = deps.secrets ?? secretReaderFor(deps.clients);
   const secret = (ref: SecretRef) => () => secrets.read(ref);
   return destinations.map((destination): LogDestination => {
     const routing = { name: destination.name, clusters: destination.clusters, logTypes: destination.logTypes };
