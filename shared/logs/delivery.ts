@@ -2,7 +2,7 @@ import type { Clock } from '../time/clock.ts';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../http/backoff.ts';
 import { toBatches, utf8Length } from './batching.ts';
 import type { Entry, LogDestination } from './destinations/destination.ts';
-import type { LogRecord } from './record.ts';
+import { type LogRecord, serializeRecord } from './record.ts';
 
 /** Records a destination could not take, with why and how many times they were tried. */
 export interface FailedDelivery {
@@ -54,7 +54,7 @@ export async function deliver(records: readonly LogRecord[], destinations: reado
   const maxAttempts = options.maxAttempts ?? 8;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const report: DeliveryReport = { delivered: {}, failed: [] };
-  const json = records.map((record) => JSON.stringify(record));
+  const json = records.map(serializeRecord);
   const queue: Job[] = [];
   for (const destination of destinations) {
     report.delivered[destination.name] = 0;

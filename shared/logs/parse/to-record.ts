@@ -1,5 +1,5 @@
 import type { ControlPlaneLogType } from '../log-source.ts';
-import type { LogRecord } from '../record.ts';
+import { keepAuditLine, type LogRecord } from '../record.ts';
 import { parseAuditInto } from './audit.ts';
 import { parseKlog } from './klog.ts';
 import { type LiftedLogfmt, parseLogfmtLifted } from './logfmt.ts';
@@ -28,7 +28,7 @@ export function toRecord(event: SourceEvent, origin: EventOrigin): LogRecord {
       if (failure !== undefined) {
         record.message = event.message;
         record.parseError = failure;
-      }
+      } else keepAuditLine(record, event.message);
       return record;
     }
     case 'authenticator': {

@@ -5,7 +5,7 @@ import { joinLines, joinLinesToBuffer } from '../../../shared/logs/destinations/
 import { parseKlog } from '../../../shared/logs/parse/klog.ts';
 import { type LiftedLogfmt, parseLogfmt, parseLogfmtLifted } from '../../../shared/logs/parse/logfmt.ts';
 import { toRecord } from '../../../shared/logs/parse/to-record.ts';
-import type { LogRecord } from '../../../shared/logs/record.ts';
+import { type LogRecord, serializeRecord } from '../../../shared/logs/record.ts';
 import { createRedactor, REDACTED } from '../../../shared/logs/redaction.ts';
 
 const AUG_2021 = Date.parse('2021-08-08T20:04:45Z');
@@ -98,5 +98,41 @@ describe('NDJSON body as bytes', () => {
   ])('falls back to the string join when a measured size is %s', (_what, bytes) => {
     const entries = [entry('{"a":"é"}'), entry('{"b":"x"}', bytes), entry('{"c":1}')];
     expect(joinLinesToBuffer(entries).toString('utf8')).toBe(joinLines(entries));
+  });
+});
+
+describe('serializing a record with its audit line as it came', () => {
+  const audit = { cluster: 'prod', logType: 'audit', logStream: 'kube-apiserver-audit-0a1b' } as const;
+  const line = '{"kind":"Event","verb":"get","user":{"username":"admin","groups":["system:masters"]},"objectRef":{"resource":"pods","namespace":"web"},"responseStatus":{"code":200},"stageTimestamp":"2021-08-08T20:04:44.123456Z","annotations":{"bytes":"12345678901234567890123"},"resourceVersion":12345678901234567890}';
+
+  it('gives the same JSON value as JSON.stringify, with numbers beyond 2^53 keeping their digits', () => {
+    const record = toRecord({ id: '1'.repeat(56), timestamp: AUG_2021, message: line }, audit);
+    const serialized = serializeRecord(record);
+
+    const { audit: parsedAudit, ...rest } = JSON.parse(serialized) as LogRecord;
+    const { audit: plainAudit, ...plainRest } = JSON.parse(JSON.stringify(record)) as LogRecord;
+    expect(rest).toEqual(plainRest);
+    expect(parsedAudit).toEqual(plainAudit);
+    expect(serialized.endsWith(`,"audit":${line}}`)).toBe(true);
+    expect(serialized).toContain('"resourceVersion":12345678901234567890}');
+    expect(record.audit?.verb).toBe('get');
+  });
+
+  it('serializes the redacted object, never the original line, once redaction changed the record', () => {
+    const secret = '{"kind":"Event","verb":"create","objectRef":{"resource":"secrets"},"requestObject":{"kind":"Secret","data":{"password":"c3VwZXItc2VjcmV0"}}}';
+    const record = toRecord({ id: '2'.repeat(56), timestamp: AUG_2021, message: secret }, audit);
+    createRedactor({ enabled: true, patterns: [] })(record, secret);
+
+    const serialized = serializeRecord(record);
+    expect(serialized).not.toContain('c3VwZXItc2VjcmV0');
+    expect(serialized).toBe(JSON.stringify(record));
+    expect(JSON.parse(serialized)).toMatchObject({ redacted: ['secret-data'], audit: { requestObject: { data: { password: REDACTED } } } });
+  });
+
+  it('serializes records that are not audit records, or lines that did not parse, with JSON.stringify', () => {
+    const klog = toRecord({ id: '3'.repeat(56), timestamp: AUG_2021, message: 'I0808 20:04:44.123456       1 main.go:12] started' }, { cluster: 'prod', logType: 'scheduler', logStream: 'kube-scheduler-1' });
+    const broken = toRecord({ id: '4'.repeat(56), timestamp: AUG_2021, message: '{"kind":' }, audit);
+    expect(serializeRecord(klog)).toBe(JSON.stringify(klog));
+    expect(serializeRecord(broken)).toBe(JSON.stringify(broken));
   });
 });
