@@ -1,4 +1,4 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { destinationsFromConfig } from '../../shared/logs/destinations/from-config.ts';
@@ -6,7 +6,7 @@ import { FailureStore } from '../../shared/logs/failure-store.ts';
 import { type ForwardSummary, forwardLogs } from '../../shared/logs/forward-logs.ts';
 import { createPipeline } from '../../shared/logs/pipeline.ts';
 import { SubscriptionEventSchema } from '../../shared/logs/subscription-payload.ts';
-import { logger, metrics } from '../../shared/middleware/observability.ts';
+import { addDimensionedCounts, logger, metrics } from '../../shared/middleware/observability.ts';
 import { eksopsHandler } from '../../shared/middleware/stack.ts';
 import type { FunctionDeps } from '../../shared/runtime/deps.ts';
 
@@ -42,16 +42,17 @@ export function makeHandler(deps: LogForwarderDeps) {
   });
 }
 
-/** events in / forwarded / filtered / redacted / stored as failed, per destination. */
-function recordMetrics(summary: ForwardSummary): void {
-  metrics.addMetric('log_events_in', MetricUnit.Count, summary.eventsIn);
-  metrics.addMetric('log_events_filtered', MetricUnit.Count, summary.filtered);
-  metrics.addMetric('log_events_redacted', MetricUnit.Count, summary.redacted);
-  metrics.addMetric('log_events_rejected', MetricUnit.Count, summary.rejected);
+/**
+ * events in / filtered / redacted / rejected, and forwarded / stored as failed per destination (a single
+ * metric per value, each with its `destination` dimension). `target`: the process's metrics, or a
+ * test's.
+ */
+export function recordMetrics(summary: ForwardSummary, target: Metrics = metrics): void {
+  target.addMetric('log_events_in', MetricUnit.Count, summary.eventsIn);
+  target.addMetric('log_events_filtered', MetricUnit.Count, summary.filtered);
+  target.addMetric('log_events_redacted', MetricUnit.Count, summary.redacted);
+  target.addMetric('log_events_rejected', MetricUnit.Count, summary.rejected);
   for (const [destination, counts] of Object.entries(summary.destinations)) {
-    const single = metrics.singleMetric();
-    single.addDimension('destination', destination);
-    single.addMetric('log_events_forwarded', MetricUnit.Count, counts.forwarded);
-    single.addMetric('log_events_failed', MetricUnit.Count, counts.failed);
+    addDimensionedCounts({ name: 'destination', value: destination }, { log_events_forwarded: counts.forwarded, log_events_failed: counts.failed }, target);
   }
 }

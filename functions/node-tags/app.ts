@@ -1,7 +1,6 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EKSClient } from '@aws-sdk/client-eks';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logger, metrics } from '../../shared/middleware/observability.ts';
+import { addDimensionedCounts, logger } from '../../shared/middleware/observability.ts';
 import { eksopsHandler } from '../../shared/middleware/stack.ts';
 import type { FunctionDeps } from '../../shared/runtime/deps.ts';
 import { awaitNodegroupActive } from '../../shared/tags/await-nodegroup.ts';
@@ -51,11 +50,7 @@ function report(result: ReconcileResult): void {
   for (const run of result.clusters) {
     const counts = countsOf(run);
     logger.info('node tags reconciled', { ...counts, dryRun: result.dryRun, findings: run.plan?.findings.slice(0, 20), error: run.error });
-    const metric = metrics.singleMetric();
-    metric.addDimension('cluster', run.cluster);
-    metric.addMetric('tags_resources_changed', MetricUnit.Count, counts.resourcesChanged);
-    metric.addMetric('tags_lints', MetricUnit.Count, counts.lints);
-    metric.addMetric('tags_cluster_failures', MetricUnit.Count, counts.failed ? 1 : 0);
+    addDimensionedCounts({ name: 'cluster', value: run.cluster }, { tags_resources_changed: counts.resourcesChanged, tags_lints: counts.lints, tags_cluster_failures: counts.failed ? 1 : 0 });
   }
 }
 
