@@ -4,7 +4,7 @@ import { ACCESS_PERMISSIONS, ACCESS_UNSCOPABLE } from './iam/access.ts';
 import { LOGS_PERMISSIONS, LOGS_UNSCOPABLE, logsDestinationPermissions } from './iam/logs.ts';
 import { type Resource, type Statement, sub } from './iam/statement.ts';
 import { TAGS_PERMISSIONS, TAGS_UNSCOPABLE } from './iam/tags.ts';
-import { UPGRADE_PERMISSIONS, UPGRADE_UNSCOPABLE } from './iam/upgrade.ts';
+import { UPGRADE_PERMISSIONS, UPGRADE_UNSCOPABLE, upgradeConfigPermissions } from './iam/upgrade.ts';
 
 /**
  * One IAM role per function, least privilege. Each function lists only the actions it calls, on the
@@ -36,6 +36,9 @@ export function buildRoles(config: Config): Record<string, object> {
   const shared = sharedStatements(config);
   // Destinations reached through AWS (S3, Firehose, OpenSearch with SigV4) are named in the configuration.
   const destinations = logsDestinationPermissions(config);
+  // What the configuration turns on for one function: the approvals' signing secret (its reader alone), the
+  // instance refresh of self-managed groups.
+  const configured = mergePermissions(upgradeConfigPermissions(config), config.upgrade.approvals ? { upgradeApproval: secretStatements([config.upgrade.approvals.signingSecret]) } : {});
   return Object.fromEntries(
     Object.entries(FUNCTION_PERMISSIONS).map(([name, statements]) => [
       roleLogicalId(name),
@@ -62,6 +65,7 @@ export function buildRoles(config: Config): Record<string, object> {
                   ...shared,
                   ...statements,
                   ...(destinations[name] ?? []),
+                  ...(configured[name] ?? []),
                 ],
               },
             },
@@ -73,7 +77,21 @@ export function buildRoles(config: Config): Record<string, object> {
 }
 
 function sharedStatements(config: Config): Statement[] {
-  const refs = secretRefs(config);
+  const statements = secretStatements(secretRefs(config));
+  if (config.accounts.length > 0) {
+    statements.push({ Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: config.accounts.map((account) => account.roleArn) });
+  }
+  return statements;
+}
+
+function mergePermissions(...maps: Record<string, Statement[]>[]): Record<string, Statement[]> {
+  const merged: Record<string, Statement[]> = {};
+  for (const map of maps) for (const [name, statements] of Object.entries(map)) merged[name] = [...(merged[name] ?? []), ...statements];
+  return merged;
+}
+
+/** Read access to exactly these secrets. */
+function secretStatements(refs: readonly SecretRef[]): Statement[] {
   const parameters = refs.flatMap((ref) => ('ssmParameter' in ref ? [sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${ref.ssmParameter}`)] : []));
   const secrets = refs.flatMap((ref) => ('secretsManager' in ref ? [secretArnPattern(ref.secretsManager)] : []));
   const statements: Statement[] = [];
@@ -81,9 +99,6 @@ function sharedStatements(config: Config): Statement[] {
   // own; a customer managed key's policy must allow the role (documented in the README).
   if (parameters.length > 0) statements.push({ Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: parameters });
   if (secrets.length > 0) statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secrets });
-  if (config.accounts.length > 0) {
-    statements.push({ Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: config.accounts.map((account) => account.roleArn) });
-  }
   return statements;
 }
 

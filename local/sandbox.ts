@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadConfigFile } from '../shared/config/load.ts';
 import type { Config } from '../shared/config/schema.ts';
-import { defaultFetch } from '../shared/http/fetch.ts';
+import { defaultFetch, type Fetch } from '../shared/http/fetch.ts';
 import { configuredNotifier } from '../shared/notify/configured-notifier.ts';
 import { createSandboxAws, type SandboxAws } from './account/sandbox-aws.ts';
 import { startDynalite } from './dynamodb/dynalite.ts';
@@ -10,7 +10,7 @@ import { CAPABILITIES } from './capabilities/index.ts';
 import { SANDBOX_FUNCTIONS, type SandboxDeps } from './functions.ts';
 import { LocalLambdaRuntime, lambdaLogicalId } from './lambda/runtime.ts';
 import { functionEnvironment } from './template/function-environment.ts';
-import { SlackSink } from './sinks/slack-sink.ts';
+import { RESPONSE_URL_PREFIX, SlackSink } from './sinks/slack-sink.ts';
 import type { StateMachineRunner } from './stepfunctions/runner.ts';
 import { stateMachinesOf } from './stepfunctions/template-machines.ts';
 import { type CloudFormationTemplate, compiledTemplate, PROJECT_ROOT } from './template/compiled-template.ts';
@@ -52,13 +52,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const config = options.configure ? options.configure(loaded) : loaded;
   const slackSecret = config.notify.slack?.secret;
   if (slackSecret && 'ssmParameter' in slackSecret) aws.services.ssm.seedParameter(aws.here, slackSecret.ssmParameter, slack.webhookUrl, 'SecureString');
+  const fetch = slackRoutedFetch(slack);
   const deps: SandboxDeps = {
     config,
     clients: aws.clients,
     clock: aws.clock,
-    fetch: defaultFetch,
+    fetch,
     env: {},
-    notifier: configuredNotifier(config.notify.slack, { clients: aws.clients, fetch: defaultFetch, clock: aws.clock }),
+    notifier: configuredNotifier(config.notify.slack, { clients: aws.clients, fetch, clock: aws.clock }),
   };
   const lambda = new LocalLambdaRuntime({ template, clock: aws.clock, region: aws.here.region, accountId: aws.here.accountId });
   for (const [name, build] of Object.entries(SANDBOX_FUNCTIONS)) {
@@ -81,4 +82,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   for (const capability of CAPABILITIES) await capability.connect?.(sandbox);
   return sandbox;
+}
+
+/** The sandbox's outbound HTTP: Slack's response_url host (hooks.slack.com/actions/…) answers from the Slack sink. */
+function slackRoutedFetch(slack: SlackSink): Fetch {
+  return (input, init) => {
+    const url = new URL(input);
+    if (url.origin === 'https://hooks.slack.com' && url.pathname.startsWith(RESPONSE_URL_PREFIX)) return defaultFetch(`${slack.baseUrl}${url.pathname}`, init);
+    return defaultFetch(input, init);
+  };
 }

@@ -1,10 +1,8 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { EKSClient } from '@aws-sdk/client-eks';
 import { startSandbox } from '../../local/sandbox.ts';
 import { runUpgrade, seedUpgradeFleet, withUpgrades } from '../../local/scenarios/upgrade-fleet.ts';
 import { preflight } from '../../shared/upgrade/checks/index.ts';
 import { observeCluster } from '../../shared/upgrade/observe.ts';
+import { upgradeClientsFor } from '../../shared/upgrade/upgrade-deps.ts';
 import { nextMinor } from '../../shared/upgrade/versions.ts';
 import type { Figure } from '../figures.ts';
 import type { BenchContext, BenchFailure, BenchGroup, GroupOutcome } from '../group.ts';
@@ -66,7 +64,7 @@ async function preflightFigure(context: BenchContext): Promise<Figure> {
     const sandbox = await startSandbox({ configure: withUpgrades() });
     try {
       seedUpgradeFleet(sandbox, 'prod-eu', { nodegroups });
-      const clients = { eks: sandbox.aws.clients.client(EKSClient), ec2: sandbox.aws.clients.client(EC2Client), autoscaling: sandbox.aws.clients.client(AutoScalingClient) };
+      const clients = upgradeClientsFor(sandbox.aws.clients, sandbox.aws.here);
       const before = sandbox.aws.account.calls.length;
       const started = performance.now();
       const snapshot = await observeCluster(clients, 'prod-eu', { now: sandbox.aws.clock.now() });

@@ -1,7 +1,4 @@
 import { existsSync } from 'node:fs';
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { EKSClient } from '@aws-sdk/client-eks';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { startSandbox } from '../../local/sandbox.ts';
 import { clusterVersions, executionName, runUpgrade, seedUpgradeFleet, withUpgrades } from '../../local/scenarios/upgrade-fleet.ts';
@@ -13,6 +10,7 @@ import { finalTarget, planUpgrade } from '../../shared/upgrade/plan.ts';
 import { planLines } from '../../shared/upgrade/plan-report.ts';
 import { clusterUpgradeConfig } from '../../shared/upgrade/settings.ts';
 import type { UpgradeClients } from '../../shared/upgrade/eks-port.ts';
+import { upgradeClientsFor } from '../../shared/upgrade/upgrade-deps.ts';
 import type { CliIo, Command } from '../command.ts';
 
 const configFile = (value: unknown) => (typeof value === 'string' ? value : existsSync('eksops.config.yml') ? 'eksops.config.yml' : 'eksops.config.example.yml');
@@ -53,8 +51,7 @@ const plan: Command = {
       const sandbox = await startSandbox({ configure: withUpgrades() });
       try {
         seedUpgradeFleet(sandbox, cluster);
-        const clients = { eks: sandbox.aws.clients.client(EKSClient), ec2: sandbox.aws.clients.client(EC2Client), autoscaling: sandbox.aws.clients.client(AutoScalingClient) };
-        return await printPlan(clients, sandbox.config, cluster, to, sandbox.aws.clock.now(), io);
+        return await printPlan(upgradeClientsFor(sandbox.aws.clients, sandbox.aws.here), sandbox.config, cluster, to, sandbox.aws.clock.now(), io);
       } finally {
         await sandbox.close();
       }
@@ -64,7 +61,7 @@ const plan: Command = {
     const factory = new AwsClientFactory({ defaultRegion: region, accounts: config.accounts });
     const configured = clusterUpgradeConfig(config, cluster, region);
     const target = { region, ...(configured?.accountId ? { accountId: configured.accountId } : {}) };
-    return printPlan({ eks: factory.client(EKSClient, target), ec2: factory.client(EC2Client, target), autoscaling: factory.client(AutoScalingClient, target) }, config, cluster, to, new Date(), io);
+    return printPlan(upgradeClientsFor(factory, target), config, cluster, to, new Date(), io);
   },
 };
 

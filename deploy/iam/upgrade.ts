@@ -1,20 +1,59 @@
+import type { Config } from '../../shared/config/schema.ts';
+import { clusterUpgradeConfig } from '../../shared/upgrade/settings.ts';
 import { ACCOUNT_CLUSTERS, type Resource, type Statement, sub } from './statement.ts';
 
 const NODEGROUPS = sub('arn:${AWS::Partition}:eks:*:${AWS::AccountId}:nodegroup/*/*/*');
 const ADDONS = sub('arn:${AWS::Partition}:eks:*:${AWS::AccountId}:addon/*/*/*');
 const LOCK_TABLE: Resource = { 'Fn::GetAtt': ['UpgradeLockTable', 'Arn'] };
+// Self-managed groups (shared/upgrade/act-refresh.ts). Public parameters have no account in their ARN.
+const EKS_AMI_PARAMETERS = [sub('arn:${AWS::Partition}:ssm:*::parameter/aws/service/eks/optimized-ami/*'), sub('arn:${AWS::Partition}:ssm:*::parameter/aws/service/bottlerocket/*')];
+const LAUNCH_TEMPLATES = sub('arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:launch-template/*');
+const AUTO_SCALING_GROUPS = sub('arn:${AWS::Partition}:autoscaling:*:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/*');
+const ACCOUNT_EC2 = sub('arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:*');
 
 /**
- * What observe.ts reads. DescribeClusterVersions, DescribeAddonVersions, ec2:DescribeSubnets and
- * autoscaling:DescribeAutoScalingGroups are
- * read-only actions IAM does not scope to a resource (Service Authorization Reference: no resource type).
+ * What observe.ts reads. DescribeClusterVersions, DescribeAddonVersions, ec2:DescribeSubnets,
+ * ec2:DescribeLaunchTemplateVersions, ec2:DescribeImages, ec2:DescribeInstances, autoscaling:DescribeAutoScalingGroups
+ * and autoscaling:DescribeInstanceRefreshes are read-only actions IAM does not scope to a resource (Service
+ * Authorization Reference: no resource type). ssm:GetParameters reads only the public EKS AMI parameters.
  */
 const OBSERVE: Statement[] = [
   { Effect: 'Allow', Action: ['eks:DescribeCluster', 'eks:ListNodegroups', 'eks:ListAddons', 'eks:ListFargateProfiles', 'eks:ListUpdates', 'eks:DescribeUpdate', 'eks:ListInsights', 'eks:DescribeInsight'], Resource: ACCOUNT_CLUSTERS },
   { Effect: 'Allow', Action: ['eks:DescribeNodegroup', 'eks:ListUpdates', 'eks:DescribeUpdate'], Resource: NODEGROUPS },
   { Effect: 'Allow', Action: ['eks:DescribeAddon', 'eks:ListUpdates', 'eks:DescribeUpdate'], Resource: ADDONS },
-  { Effect: 'Allow', Action: ['eks:DescribeClusterVersions', 'eks:DescribeAddonVersions', 'ec2:DescribeSubnets', 'autoscaling:DescribeAutoScalingGroups'], Resource: '*' },
+  {
+    Effect: 'Allow',
+    Action: ['eks:DescribeClusterVersions', 'eks:DescribeAddonVersions', 'ec2:DescribeSubnets', 'ec2:DescribeLaunchTemplateVersions', 'ec2:DescribeImages', 'ec2:DescribeInstances', 'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeInstanceRefreshes'],
+    Resource: '*',
+  },
+  { Effect: 'Allow', Action: ['ssm:GetParameters'], Resource: EKS_AMI_PARAMETERS },
 ];
+
+/**
+ * The instance refresh of a self-managed group: a launch template version (the account's templates) and the
+ * refresh (the account's groups). A refresh whose desired configuration is a launch template is checked like an
+ * update of the group to it (Auto Scaling user guide, "Control Amazon EC2 launch template usage in Auto Scaling
+ * groups"; "Amazon EC2 Auto Scaling API permissions"): the caller must be allowed ec2:RunInstances with it, to pass
+ * the node role of its instance profile to EC2, and to tag at launch when it has tag specifications. Those are
+ * scoped to the account's EC2 resources and roles, AWS's public AMIs and snapshots, EC2 as the role's receiver,
+ * and tagging only as part of RunInstances.
+ */
+const REFRESH: Statement[] = [
+  { Effect: 'Allow', Action: ['ec2:CreateLaunchTemplateVersion'], Resource: LAUNCH_TEMPLATES },
+  { Effect: 'Allow', Action: ['autoscaling:StartInstanceRefresh'], Resource: AUTO_SCALING_GROUPS },
+  { Effect: 'Allow', Action: ['ec2:RunInstances'], Resource: [ACCOUNT_EC2, sub('arn:${AWS::Partition}:ec2:*::image/*'), sub('arn:${AWS::Partition}:ec2:*::snapshot/*')] },
+  { Effect: 'Allow', Action: ['ec2:CreateTags'], Resource: ACCOUNT_EC2, Condition: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } } },
+  { Effect: 'Allow', Action: ['iam:PassRole'], Resource: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*'), Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } },
+];
+
+/**
+ * What the configuration adds: the instance refresh (launching instances, passing their node role) only when
+ * a cluster opts in with refreshSelfManaged.
+ */
+export function upgradeConfigPermissions(config: Config): Record<string, Statement[]> {
+  const refreshes = config.upgrade.enabled && config.clusters.some((cluster) => clusterUpgradeConfig(config, cluster.name, cluster.region)?.settings.refreshSelfManaged);
+  return refreshes ? { upgradeAdvance: REFRESH } : {};
+}
 
 /** upgrade: what each function calls, on the narrowest resources AWS allows. Keys are serverless.yml function names. */
 export const UPGRADE_PERMISSIONS: Record<string, Statement[]> = {
@@ -27,13 +66,23 @@ export const UPGRADE_PERMISSIONS: Record<string, Statement[]> = {
   ],
   upgradePoll: [
     { Effect: 'Allow', Action: ['eks:DescribeUpdate'], Resource: [ACCOUNT_CLUSTERS, NODEGROUPS, ADDONS] },
+    { Effect: 'Allow', Action: ['autoscaling:DescribeInstanceRefreshes'], Resource: '*' },
   ],
   upgradeFinish: [{ Effect: 'Allow', Action: ['dynamodb:DeleteItem'], Resource: LOCK_TABLE }],
+  // The approval gate (shared/upgrade/approval.ts): the request keeps the task token in the upgrade table,
+  // the function URL records the decision once and answers the token. Its signing secret: deploy/iam.ts.
+  upgradeApprovalRequest: [{ Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: LOCK_TABLE }],
+  upgradeApproval: [
+    { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: LOCK_TABLE },
+    { Effect: 'Allow', Action: ['states:SendTaskSuccess', 'states:SendTaskFailure'], Resource: '*' },
+  ],
 };
 
 /**
  * Actions of this capability that AWS does not let a policy scope to resources, so they need
  * `"Resource": "*"`; each with the reason. The deployment tests refuse any other mutating action on `*`.
- * None: every mutating call of an upgrade is scoped to the account's clusters, node groups and add-ons.
  */
-export const UPGRADE_UNSCOPABLE: Record<string, string> = {};
+export const UPGRADE_UNSCOPABLE: Record<string, string> = {
+  'states:SendTaskSuccess': 'a callback is authorized by its task token, not a resource: Step Functions denies it when the policy names the state machine',
+  'states:SendTaskFailure': 'a callback is authorized by its task token, not a resource: Step Functions denies it when the policy names the state machine',
+};

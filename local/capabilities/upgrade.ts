@@ -1,13 +1,18 @@
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { makeHandler as upgradeAdvance } from '../../functions/upgrade-advance/app.ts';
+import { makeHandler as upgradeApproval } from '../../functions/upgrade-approval/app.ts';
+import { makeHandler as upgradeApprovalRequest } from '../../functions/upgrade-approval-request/app.ts';
 import { makeHandler as upgradeBegin } from '../../functions/upgrade-begin/app.ts';
 import { makeHandler as upgradeFinish } from '../../functions/upgrade-finish/app.ts';
 import { makeHandler as upgradePoll } from '../../functions/upgrade-poll/app.ts';
+import { SandboxEc2LaunchTemplates } from '../account/services/ec2-launch-templates.ts';
 import { SandboxEc2Subnets } from '../account/services/ec2-subnets.ts';
 import { SandboxEksAddons } from '../account/services/eks-addons.ts';
 import { SandboxEksFargate } from '../account/services/eks-fargate.ts';
 import { SandboxEksInsights } from '../account/services/eks-insights.ts';
+import { SandboxSfn } from '../account/services/sfn.ts';
 import type { Sandbox } from '../sandbox.ts';
+import { SANDBOX_SIGNING_SECRET } from '../sinks/slack-interactions.ts';
 import { UPGRADE_SCENARIOS } from '../scenarios/upgrade-scenarios.ts';
 import type { SandboxCapability } from './capability.ts';
 
@@ -19,6 +24,8 @@ export const UPGRADE: SandboxCapability = {
     upgradeAdvance: (deps) => upgradeAdvance(deps),
     upgradePoll: (deps) => upgradePoll(deps),
     upgradeFinish: (deps) => upgradeFinish(deps),
+    upgradeApprovalRequest: (deps) => upgradeApprovalRequest(deps),
+    upgradeApproval: (deps) => upgradeApproval(deps),
   },
   scenarios: UPGRADE_SCENARIOS,
   services: ({ account, clock, eks }) => {
@@ -26,8 +33,15 @@ export const UPGRADE: SandboxCapability = {
     account.register(new SandboxEksInsights(eks, clock));
     account.register(new SandboxEksFargate(eks));
     account.register(new SandboxEc2Subnets());
+    account.register(new SandboxEc2LaunchTemplates(account));
   },
-  connect: (sandbox) => createLockTable(sandbox),
+  connect: async (sandbox) => {
+    // Step Functions' callback API answers the sandbox's own state machines (the approval gate).
+    sandbox.aws.account.register(new SandboxSfn(sandbox.stateMachines));
+    const signingSecret = sandbox.config.upgrade.approvals?.signingSecret;
+    if (signingSecret && 'ssmParameter' in signingSecret) sandbox.aws.services.ssm.seedParameter(sandbox.aws.here, signingSecret.ssmParameter, SANDBOX_SIGNING_SECRET, 'SecureString');
+    await createLockTable(sandbox);
+  },
 };
 
 /** The lock table of the compiled template, created in the sandbox's DynamoDB (dynalite) as CloudFormation would. */

@@ -2,6 +2,9 @@ import { SandboxEc2Subnets } from '../account/services/ec2-subnets.ts';
 import { SandboxEksAddons } from '../account/services/eks-addons.ts';
 import { ADDON_VERSIONS } from '../account/services/eks-catalog.ts';
 import type { Sandbox } from '../sandbox.ts';
+import { APPROVE_ACTION } from '../../shared/upgrade/approval.ts';
+import { type Click, clickEvent } from '../sinks/slack-interactions.ts';
+import type { SlackSinkMessage } from '../sinks/slack-sink.ts';
 import type { Config } from '../../shared/config/schema.ts';
 import type { ExecutionResult } from '../stepfunctions/runner.ts';
 import { scheduleInput, scheduleLogicalId } from '../../shared/upgrade/schedules.ts';
@@ -46,12 +49,19 @@ export function seedUpgradeFleet(sandbox: Sandbox, cluster: string, options: Fle
 }
 
 /** The sandbox configuration with upgrades on: every cluster gets a window, `canary` is the canary group. */
-export function withUpgrades(settings: { durationMinutes?: number; maxConcurrency?: number; canary?: string; approval?: boolean } = {}) {
+export function withUpgrades(settings: { durationMinutes?: number; maxConcurrency?: number; canary?: string; approval?: boolean; approvalTimeoutMinutes?: number } = {}) {
   return (config: Config): Config => ({
     ...config,
     upgrade: {
+      ...config.upgrade,
       enabled: true,
-      defaults: { ...config.upgrade.defaults, canaryNodegroup: settings.canary ?? 'system', nodegroupMaxConcurrency: settings.maxConcurrency ?? 2, approval: settings.approval ?? false },
+      defaults: {
+        ...config.upgrade.defaults,
+        canaryNodegroup: settings.canary ?? 'system',
+        nodegroupMaxConcurrency: settings.maxConcurrency ?? 2,
+        approval: settings.approval ?? false,
+        ...(settings.approvalTimeoutMinutes ? { approvalTimeoutMinutes: settings.approvalTimeoutMinutes } : {}),
+      },
     },
     clusters: config.clusters.map((cluster) => ({ ...cluster, maintenanceWindow: { schedule: 'cron(0 2 ? * SUN *)', timezone: 'UTC', durationMinutes: settings.durationMinutes ?? 600 } })),
   });
@@ -105,4 +115,29 @@ export function clusterVersions(sandbox: Sandbox, cluster: string): { cluster: s
     nodegroups,
     addons: Object.fromEntries(FLEET_ADDONS.map((name) => [name, addons.addonOf(aws.here, cluster, name).addonVersion])),
   };
+}
+
+/** The newest Slack message with an Approve button: the approval request of the running upgrade. */
+export async function approvalRequest(sandbox: Sandbox): Promise<SlackSinkMessage> {
+  // Posted while the execution runs: wait (a few macrotask turns) until upgradeApprovalRequest has returned,
+  // so the task is waiting for its token, and its message is in Slack.
+  const seen = sandbox.lambda.invocations.length;
+  for (let turn = 0; turn < 2000; turn++) {
+    const returned = sandbox.lambda.invocations.slice(seen).findLast((invocation) => invocation.functionName === 'upgradeApprovalRequest' && invocation.result !== undefined);
+    const approvalId = (returned?.result as { approvalId?: string } | undefined)?.approvalId;
+    const found = approvalId ? sandbox.slack.messages.findLast((message) => message.body.includes(APPROVE_ACTION) && message.body.includes(approvalId)) : undefined;
+    if (found) return found;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error('no approval request reached Slack');
+}
+
+/**
+ * Someone presses a button of an eksops message in Slack: Slack posts the signed interaction to the
+ * upgradeApproval function URL. Returns the function URL's answer (status and body).
+ */
+export async function pressButton(sandbox: Sandbox, message: SlackSinkMessage, actionId: string, userId: string, overrides: Partial<Pick<Click, 'signingSecret' | 'delaySeconds' | 'body' | 'signedBody' | 'base64'>> = {}): Promise<{ statusCode: number; body: string }> {
+  const event = clickEvent({ message, actionId, userId, clock: sandbox.aws.clock, ...overrides });
+  // The click is one instant: the upgrade it lets go on does not run ahead while the function still answers Slack.
+  return (await sandbox.aws.clock.instant(() => sandbox.lambda.invoke('upgradeApproval', event))) as { statusCode: number; body: string };
 }

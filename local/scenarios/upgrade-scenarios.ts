@@ -1,5 +1,6 @@
 import type { Scenario } from './scenario.ts';
-import { clusterVersions, runUpgrade, seedUpgradeFleet, withUpgrades } from './upgrade-fleet.ts';
+import { APPROVE_ACTION } from '../../shared/upgrade/approval.ts';
+import { approvalRequest, clusterVersions, pressButton, runUpgrade, seedUpgradeFleet, withUpgrades } from './upgrade-fleet.ts';
 
 const slackText = (sandbox: { slack: { messages: readonly { body: string }[] } }) => sandbox.slack.messages.map((message) => message.body).join('\n');
 
@@ -66,4 +67,27 @@ export const upgradePodEviction: Scenario = {
   },
 };
 
-export const UPGRADE_SCENARIOS: readonly Scenario[] = [upgradeTwoHops, upgradeWindowResume, upgradePodEviction];
+/** A cluster that asks for approval: the buttons in Slack, a refused click, the approver's click. */
+export const upgradeApproval: Scenario = {
+  name: 'upgrade-approval',
+  title: 'prod-eu asks before upgrading: Approve / Abort in Slack, only an approver can answer, then the upgrade runs',
+  sandbox: { configure: withUpgrades({ durationMinutes: 600, approval: true }) },
+  async run({ sandbox, step, check, timeline }) {
+    seedUpgradeFleet(sandbox, 'prod-eu', { nodegroups: 2 });
+    step('The window opens; prod-eu has upgrade.approval: true, approvers [U0SANDBOXSRE]');
+    const running = runUpgrade(sandbox, { cluster: 'prod-eu', targetVersion: '1.33' }, timeline);
+    const request = await approvalRequest(sandbox);
+    check('Slack got the plan and Approve / Abort buttons; EKS is untouched', request.body.includes(APPROVE_ACTION) && sandbox.aws.account.changes.every((change) => change.service !== 'eks'));
+    step('Twelve minutes later U0DEVELOPER clicks Approve (Slack posts the signed click to the function URL)');
+    sandbox.aws.clock.advance(12 * 60_000);
+    await pressButton(sandbox, request, APPROVE_ACTION, 'U0DEVELOPER');
+    check('they are told, privately, that they are not an approver; nothing starts', /not one of the approvers/.test(slackText(sandbox)) && sandbox.aws.account.changes.every((change) => change.service !== 'eks'));
+    step('U0SANDBOXSRE clicks Approve');
+    await pressButton(sandbox, request, APPROVE_ACTION, 'U0SANDBOXSRE');
+    const execution = await running;
+    check(`the upgrade ran to 1.33 (${execution.status})`, execution.status === 'SUCCEEDED' && clusterVersions(sandbox, 'prod-eu').cluster === '1.33');
+    check('the request now reads "Approved by" instead of showing buttons', /Approved by <@U0SANDBOXSRE>/.test(slackText(sandbox)));
+  },
+};
+
+export const UPGRADE_SCENARIOS: readonly Scenario[] = [upgradeTwoHops, upgradeWindowResume, upgradePodEviction, upgradeApproval];

@@ -23,7 +23,7 @@ export interface SlackSinkOptions {
 
 export type SlackSinkFailure = { status: 429; retryAfterSeconds: number } | { status: 500 | 502 | 503 | 504 };
 
-export type SlackSinkTransport = 'webhook' | 'bot';
+export type SlackSinkTransport = 'webhook' | 'bot' | 'response';
 
 export interface SlackSinkRequest {
   transport: SlackSinkTransport | 'unknown';
@@ -71,6 +71,8 @@ const LIMITS = {
 const MAX_TEXT = 40_000;
 const OTHER_BLOCK_TYPES = new Set(['image', 'actions', 'rich_text', 'markdown', 'input', 'file', 'video']);
 const POST_MESSAGE_PATH = '/api/chat.postMessage';
+/** Interactions' response_url (https://hooks.slack.com/actions/…), served here through the sandbox's fetch. */
+export const RESPONSE_URL_PREFIX = '/actions/';
 
 export class SlackSink {
   readonly #clock: Clock;
@@ -158,7 +160,7 @@ export class SlackSink {
     const body = await readBody(request);
     const receivedAt = this.#clock.now();
     const path = new URL(request.url ?? '/', 'http://sink').pathname;
-    const transport = path === this.#webhookPath ? 'webhook' : path === POST_MESSAGE_PATH ? 'bot' : 'unknown';
+    const transport = path === this.#webhookPath ? 'webhook' : path === POST_MESSAGE_PATH ? 'bot' : path.startsWith(RESPONSE_URL_PREFIX) ? 'response' : 'unknown';
     const method = request.method ?? 'GET';
     const authorized = transport === 'bot' ? request.headers.authorization === `Bearer ${this.#botToken}` : undefined;
 
@@ -168,6 +170,7 @@ export class SlackSink {
     else if (method !== 'POST' && transport !== 'unknown') answer = textAnswer(405, 'invalid_method');
     else if (transport === 'webhook') answer = this.#acceptWebhook(body, receivedAt);
     else if (transport === 'bot') answer = this.#acceptPostMessage(request, body, receivedAt);
+    else if (transport === 'response') answer = this.#acceptResponse(body, receivedAt);
     else if (path.startsWith('/api/')) answer = apiError('unknown_method');
     else answer = textAnswer(404, path.startsWith('/services/') ? 'no_service' : 'not_found');
 
@@ -192,6 +195,19 @@ export class SlackSink {
     const content = messageContent(payload);
     if (content.error !== undefined) return textAnswer(400, content.error);
     this.#record('webhook', this.#webhookChannel, content, receivedAt, body);
+    return { status: 200, headers: { 'content-type': 'text/html' }, body: 'ok', outcome: 'ok' };
+  }
+
+  // response_url (Slack, "Handling user interaction"): a message for the user who clicked (response_type
+  // "ephemeral"), or a replacement of the original message (replace_original: true). Recorded as a message
+  // whose channel says which.
+  #acceptResponse(body: string, receivedAt: Date): Answer {
+    const payload = parseObject(body);
+    if (payload === undefined) return textAnswer(400, 'invalid_payload');
+    const content = messageContent(payload);
+    if (content.error !== undefined) return textAnswer(400, content.error);
+    const channel = payload['replace_original'] === true ? 'response:replace_original' : payload['response_type'] === 'in_channel' ? 'response:in_channel' : 'response:ephemeral';
+    this.#record('response', channel, content, receivedAt, body);
     return { status: 200, headers: { 'content-type': 'text/html' }, body: 'ok', outcome: 'ok' };
   }
 

@@ -61,6 +61,13 @@ export const ConfigSchema = z
       if (config.upgrade.enabled && !cluster.maintenanceWindow) {
         ctx.addIssue({ code: 'custom', path: ['clusters', index, 'maintenanceWindow'], message: 'upgrades are enabled, so every cluster needs a maintenance window' });
       }
+      const approval = cluster.upgrade?.approval ?? config.upgrade.defaults.approval;
+      if (config.upgrade.enabled && approval && !config.upgrade.approvals) {
+        ctx.addIssue({ code: 'custom', path: ['upgrade', 'approvals'], message: `cluster "${cluster.name}" asks for approval, so upgrade.approvals (the Slack app's signing secret) is required` });
+      }
+      if (config.upgrade.enabled && approval && !config.notify.slack) {
+        ctx.addIssue({ code: 'custom', path: ['notify', 'slack'], message: `cluster "${cluster.name}" asks for approval in Slack, so notify.slack is required` });
+      }
     });
     for (const [capability, enabled] of [
       ['logs', config.logs.enabled],

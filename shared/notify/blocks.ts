@@ -34,7 +34,28 @@ export interface ContextBlock {
 export interface DividerBlock {
   type: 'divider';
 }
-export type Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock;
+/** A confirmation dialog shown before a button's action is sent (composition object "confirm"). */
+export interface ConfirmObject {
+  title: PlainTextObject;
+  text: PlainTextObject;
+  confirm: PlainTextObject;
+  deny: PlainTextObject;
+  style?: 'primary' | 'danger';
+}
+export interface ButtonElement {
+  type: 'button';
+  text: PlainTextObject;
+  action_id: string;
+  value: string;
+  style?: 'primary' | 'danger';
+  confirm?: ConfirmObject;
+}
+export interface ActionsBlock {
+  type: 'actions';
+  block_id?: string;
+  elements: ButtonElement[];
+}
+export type Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock;
 
 // Slack, Block Kit reference (docs.slack.dev/reference/block-kit/blocks): "You can include up to 50 blocks in
 // each message". Header block: plain_text "Maximum length for the text in this field is 150 characters".
@@ -53,6 +74,12 @@ export const SLACK_LIMITS = {
   // 40,000 characters and apps were asked to stay under 4,000. It is the notification preview and the
   // screen-reader text, so we keep it to the smaller figure.
   fallbackText: 4000,
+  // Button element: text "Maximum length for this field is 75 characters"; action_id "255 characters";
+  // value "Maximum length for this field is 2000 characters". Actions block: "up to 25 elements", block_id 255.
+  buttonText: 75,
+  actionId: 255,
+  buttonValue: 2000,
+  actionsElements: 25,
 } as const;
 
 export function header(text: string): HeaderBlock {
@@ -74,6 +101,39 @@ export function context(elements: readonly string[]): ContextBlock {
 
 export function divider(): DividerBlock {
   return { type: 'divider' };
+}
+
+/**
+ * A button. Its `value` comes back verbatim in the interaction payload: an identifier, never a secret (anyone
+ * in the channel sees the message). Too long an action_id or value is a programming error, not a cut.
+ */
+export function button(options: { text: string; actionId: string; value: string; style?: 'primary' | 'danger'; confirm?: { title: string; text: string; confirm: string; deny: string } }): ButtonElement {
+  if (options.actionId.length > SLACK_LIMITS.actionId) throw new RangeError(`action_id over ${SLACK_LIMITS.actionId} characters`);
+  if (options.value.length > SLACK_LIMITS.buttonValue) throw new RangeError(`button value over ${SLACK_LIMITS.buttonValue} characters`);
+  const plain = (text: string, max: number): PlainTextObject => ({ type: 'plain_text', text: truncateText(text, max) });
+  return {
+    type: 'button',
+    text: plain(options.text, SLACK_LIMITS.buttonText),
+    action_id: options.actionId,
+    value: options.value,
+    ...(options.style ? { style: options.style } : {}),
+    ...(options.confirm
+      ? {
+          confirm: {
+            title: plain(options.confirm.title, 100),
+            text: plain(options.confirm.text, 300),
+            confirm: plain(options.confirm.confirm, 30),
+            deny: plain(options.confirm.deny, 30),
+            ...(options.style === 'danger' ? { style: 'danger' as const } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+export function actions(elements: readonly ButtonElement[], blockId?: string): ActionsBlock {
+  if (elements.length === 0 || elements.length > SLACK_LIMITS.actionsElements) throw new RangeError(`an actions block holds 1 to ${SLACK_LIMITS.actionsElements} elements`);
+  return { type: 'actions', ...(blockId ? { block_id: blockId } : {}), elements: [...elements] };
 }
 
 /**
@@ -139,13 +199,21 @@ function safePrefix(text: string, length: number): string {
   return prefix;
 }
 
-/** A copy of `blocks` that Slack accepts, every cut stated in the message itself. */
+/**
+ * A copy of `blocks` that Slack accepts, every cut stated in the message itself. Actions blocks (buttons
+ * someone must be able to press) are never the ones cut: the text before them is.
+ */
 export function fitMessage(blocks: readonly Block[]): Block[] {
   const fitted = blocks.map(fitBlock);
   const max = SLACK_LIMITS.blocksPerMessage;
   if (fitted.length <= max) return fitted;
-  const dropped = fitted.length - (max - 1);
-  return [...fitted.slice(0, max - 1), context([`… ${dropped} more blocks`])];
+  const kept = fitted.filter((block) => block.type === 'actions').slice(0, max - 1);
+  const room = max - 1 - kept.length;
+  const others = fitted.filter((block) => block.type !== 'actions');
+  const dropped = others.length - room;
+  const notice = context([`… ${dropped} more blocks`]);
+  // The buttons keep their place after the kept text (they usually close the message).
+  return [...others.slice(0, room), notice, ...kept];
 }
 
 function fitBlock(block: Block): Block {
@@ -162,6 +230,7 @@ function fitBlock(block: Block): Block {
         ),
       };
     case 'divider':
+    case 'actions':
       return block;
   }
 }

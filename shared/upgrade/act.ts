@@ -1,18 +1,21 @@
-import { DescribeUpdateCommand, type ErrorDetail, UpdateAddonCommand, UpdateClusterVersionCommand, UpdateNodegroupVersionCommand, type Update } from '@aws-sdk/client-eks';
+import { DescribeUpdateCommand, UpdateAddonCommand, UpdateClusterVersionCommand, UpdateNodegroupVersionCommand, type Update } from '@aws-sdk/client-eks';
+import { pollRefresh, refreshGroup } from './act-refresh.ts';
 import type { UpgradeClients } from './eks-port.ts';
 import type { UpgradeSettings } from './settings.ts';
 import type { NodegroupChange, Stage } from './stage.ts';
 
+/** What a stage started: an EKS update (of the cluster, a node group or an add-on), or a group's instance refresh. */
 export interface StartedUpdate {
   id: string;
   nodegroup?: string;
   addon?: string;
+  autoScalingGroup?: string;
 }
 
 /**
- * Starts a stage's EKS updates. Throttling is retried by the SDK; ResourceInUseException (an update
- * already running) surfaces by name for the state machine to retry later. `clientRequestToken` makes a
- * repeated call after a lost response idempotent on EKS's side.
+ * Starts a stage's EKS updates or instance refreshes. Throttling is retried by the SDK; ResourceInUseException
+ * (an update already running) surfaces by name for the state machine to retry later. `clientRequestToken` makes
+ * a repeated call after a lost response idempotent on EKS's side (act-refresh.ts: the same for refreshes).
  */
 export async function startStage(clients: UpgradeClients, clusterName: string, stage: Stage, settings: UpgradeSettings, token: string): Promise<StartedUpdate[]> {
   const { eks } = clients;
@@ -49,19 +52,26 @@ export async function startStage(clients: UpgradeClients, clusterName: string, s
       }
       return started;
     }
+    case 'self-managed': {
+      const started: StartedUpdate[] = [];
+      for (const group of stage.groups) started.push({ id: await refreshGroup(clients, group), autoScalingGroup: group.name });
+      return started;
+    }
   }
 }
 
 export interface UpdateOutcome {
   update: StartedUpdate;
   status: NonNullable<Update['status']>;
-  errors: ErrorDetail[];
+  /** EKS ErrorDetail, or an instance refresh's status and StatusReason in the same shape. */
+  errors: { errorCode?: string; errorMessage?: string; resourceIds?: string[] }[];
 }
 
-/** EKS emits no completion event: the state of every update of the stage, from DescribeUpdate. */
+/** EKS and Auto Scaling emit no completion event the run listens to: the state of every update of the stage, from DescribeUpdate / DescribeInstanceRefreshes. */
 export async function pollUpdates(clients: UpgradeClients, clusterName: string, updates: readonly StartedUpdate[]): Promise<UpdateOutcome[]> {
   return Promise.all(
     updates.map(async (update) => {
+      if (update.autoScalingGroup) return { update, ...(await pollRefresh(clients, update.autoScalingGroup, update.id)) };
       const described = (await clients.eks.send(new DescribeUpdateCommand({ name: clusterName, updateId: update.id, ...(update.nodegroup ? { nodegroupName: update.nodegroup } : {}), ...(update.addon ? { addonName: update.addon } : {}) }))).update;
       return { update, status: described?.status ?? 'InProgress', errors: described?.errors ?? [] };
     }),

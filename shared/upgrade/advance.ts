@@ -31,11 +31,17 @@ export async function advanceUpgrade(run: RunState, deps: UpgradeDeps): Promise<
       await deps.notifier.send(blockedNotification(run.cluster.name, step.hop, step.findings));
       throw new UpgradeBlockedError(`pre-flight blocks ${step.hop.from} → ${step.hop.to}: ${step.findings.filter((finding) => finding.severity === 'BLOCK').map((finding) => `${finding.check} (${finding.resource})`).join(', ')}`);
     case 'await-running': {
-      const label = `updates already running: ${step.updates.map((update) => update.nodegroup ?? update.addon ?? 'cluster').join(', ')}`;
+      const label = `updates already running: ${step.updates.map((update) => update.nodegroup ?? update.addon ?? (update.autoScalingGroup ? `instance refresh of ${update.autoScalingGroup}` : 'cluster')).join(', ')}`;
       logger.info('adopting running updates', { cluster: run.cluster.name, updates: step.updates });
       return {
         ...run,
-        current: { label, updates: step.updates.map((update) => ({ id: update.id, ...(update.nodegroup ? { nodegroup: update.nodegroup } : {}), ...(update.addon ? { addon: update.addon } : {}) })), startedAt: now.toISOString(), polls: 0, ...ADOPTED_DURATION },
+        current: {
+          label,
+          updates: step.updates.map((update) => ({ id: update.id, ...(update.nodegroup ? { nodegroup: update.nodegroup } : {}), ...(update.addon ? { addon: update.addon } : {}), ...(update.autoScalingGroup ? { autoScalingGroup: update.autoScalingGroup } : {}) })),
+          startedAt: now.toISOString(),
+          polls: 0,
+          ...ADOPTED_DURATION,
+        },
         step: { action: 'started', waitSeconds: nextPollSeconds(ADOPTED_DURATION, 0, 0) },
       };
     }

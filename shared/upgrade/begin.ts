@@ -1,5 +1,5 @@
 import { logger } from '../middleware/observability.ts';
-import { InvalidUpgradeInputError, UpgradeAbortedError } from './errors.ts';
+import { InvalidUpgradeInputError } from './errors.ts';
 import { acquireLock } from './lock.ts';
 import { observeCluster } from './observe.ts';
 import { finalTarget, planUpgrade } from './plan.ts';
@@ -9,7 +9,7 @@ import { UpgradeRequestSchema } from './run-state.ts';
 import { clusterUpgradeConfig } from './settings.ts';
 import { lockClient, lockOf, type UpgradeDeps, upgradeClients } from './upgrade-deps.ts';
 import { compareMinor } from './versions.ts';
-import { windowOf } from './window.ts';
+import { secondsLeft, windowOf } from './window.ts';
 
 /** A window without a configured duration (a manual start of an unconfigured window) lasts this long. */
 const DEFAULT_WINDOW_MINUTES = 240;
@@ -29,10 +29,6 @@ export async function beginUpgrade(event: { request: unknown; executionName: str
   if (!deps.config.upgrade.enabled) throw new InvalidUpgradeInputError('upgrades are disabled in the configuration (upgrade.enabled)');
   const configured = clusterUpgradeConfig(deps.config, request.cluster, request.region);
   if (!configured) throw new InvalidUpgradeInputError(`cluster ${request.cluster} is not in the configuration`);
-  // The Slack approval gate is not built yet: a cluster that asks for approval must not be upgraded without it.
-  if (configured.settings.approval && !deps.config.dryRun) {
-    throw new UpgradeAbortedError(`cluster ${request.cluster} requires an approval before upgrading, and this version of eksops cannot ask for one yet; set upgrade.approval: false for it to upgrade without`);
-  }
   const cluster = { name: configured.name, region: configured.region, ...(request.accountId ?? configured.accountId ? { accountId: request.accountId ?? configured.accountId } : {}) };
   const now = deps.clock.now();
   const opensAt = request.scheduledTime ? new Date(request.scheduledTime) : now;
@@ -46,9 +42,11 @@ export async function beginUpgrade(event: { request: unknown; executionName: str
   const target = finalTarget(snapshot, requested);
   const plan = planUpgrade(snapshot, configured.settings, target, now);
   logger.info('upgrade planned', { cluster: cluster.name, from: snapshot.version, target, stages: plan.stages.length, blockedAt: plan.blockedAt });
-  if (plan.stages.length > 0 && compareMinor(target, snapshot.version) >= 0) {
-    await deps.notifier.send(startNotification(cluster.name, snapshot.version, target, plan.stages, plan.findings, window.closesAt));
-  }
+  const upgrading = plan.stages.length > 0 && compareMinor(target, snapshot.version) >= 0;
+  // Asked only when there is something to approve; never longer than the window stays open.
+  const askApproval = upgrading && configured.settings.approval && !deps.config.dryRun;
+  if (upgrading) await deps.notifier.send(startNotification(cluster.name, snapshot.version, target, plan.stages, plan.findings, window.closesAt, askApproval));
+  const timeoutSeconds = Math.max(1, Math.min(configured.settings.approvalTimeoutMinutes * 60, secondsLeft(window, now)));
   return {
     cluster,
     runId: event.executionName,
@@ -57,7 +55,11 @@ export async function beginUpgrade(event: { request: unknown; executionName: str
     startedAt: now.toISOString(),
     timeline: [],
     step: { action: deps.config.dryRun ? 'complete' : 'begun' },
-    approval: { required: configured.settings.approval && !deps.config.dryRun, timeoutMinutes: configured.settings.approvalTimeoutMinutes },
+    approval: {
+      required: askApproval,
+      timeoutMinutes: configured.settings.approvalTimeoutMinutes,
+      ...(askApproval ? { timeoutSeconds, plan: { from: snapshot.version, stages: plan.stages.length } } : {}),
+    },
     fargateProfiles: snapshot.fargateProfiles,
   };
 }

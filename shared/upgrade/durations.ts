@@ -1,11 +1,15 @@
-import type { Stage } from './stage.ts';
+import { MIN_HEALTHY_PERCENTAGE } from './self-managed.ts';
+import type { SelfManagedChange, Stage } from './stage.ts';
 
 /**
  * How long stages take, to size the waits between polls and to decide whether a stage fits in what is
  * left of the window. Sources: EKS API reference (control plane "within a few minutes"; 10 to 45 minutes
  * in practice), EKS user guide "Understand each phase of node updates" (setup, scale-up, one drain per batch
- * of maxUnavailable nodes, scale-down). `typical` sizes the first wait; `worst` is what the window must hold,
- * because a running EKS update can be neither paused nor cancelled.
+ * of maxUnavailable nodes, scale-down). Instance refreshes (Auto Scaling user guide, "How an instance refresh
+ * works"): replaces instances in batches that keep MinHealthyPercentage of the desired capacity in service, each
+ * batch a launch plus the instance warmup. `typical` sizes the first wait; `worst` is what the window must hold,
+ * because a running EKS update can be neither paused nor cancelled (a refresh can, but a half-refreshed group
+ * is left for the next window).
  */
 export interface StageDuration {
   typicalSeconds: number;
@@ -15,6 +19,9 @@ export interface StageDuration {
 const MINUTE = 60;
 const NODE_SETUP_SECONDS = 20 * MINUTE;
 const NODE_BATCH_SECONDS = 8 * MINUTE;
+/** An instance refresh's own setup, and the launch of a replacement up to InService (before its warmup). */
+const REFRESH_SETUP_SECONDS = 2 * MINUTE;
+const INSTANCE_LAUNCH_SECONDS = 3 * MINUTE;
 
 export function expectedDuration(stage: Stage): StageDuration {
   switch (stage.kind) {
@@ -28,7 +35,19 @@ export function expectedDuration(stage: Stage): StageDuration {
       const typical = Math.max(...stage.nodegroups.map((nodegroup) => NODE_SETUP_SECONDS + batchesOf(nodegroup) * NODE_BATCH_SECONDS));
       return { typicalSeconds: typical, worstSeconds: typical * 2 };
     }
+    case 'self-managed': {
+      // Groups of a stage refresh in parallel: the stage takes as long as its slowest group.
+      const typical = Math.max(...stage.groups.map((group) => REFRESH_SETUP_SECONDS + refreshBatchesOf(group) * (INSTANCE_LAUNCH_SECONDS + group.warmupSeconds)));
+      return { typicalSeconds: typical, worstSeconds: typical * 2 };
+    }
   }
+}
+
+/** Batches of a refresh: as many instances at a time as MinHealthyPercentage lets go out of service, at least one. */
+function refreshBatchesOf(group: Pick<SelfManagedChange, 'desiredCapacity'>): number {
+  if (group.desiredCapacity <= 0) return 0;
+  const perBatch = Math.max(1, Math.floor((group.desiredCapacity * (100 - MIN_HEALTHY_PERCENTAGE)) / 100));
+  return Math.ceil(group.desiredCapacity / perBatch);
 }
 
 function batchesOf(nodegroup: { desiredSize: number; maxUnavailable?: number; maxUnavailablePercentage?: number }): number {

@@ -27,8 +27,3 @@ export class UpgradeStageFailedError extends Error {
 export class ClusterGoneError extends Error {
   override readonly name = 'ClusterGoneError';
 }
-
-/** The approver pressed Abort, or nobody answered before the timeout. */
-export class UpgradeAbortedError extends Error {
-  override readonly name = 'UpgradeAbortedError';
-}

@@ -1,11 +1,12 @@
 import { logger } from '../middleware/observability.ts';
+import { ABORTED_ERROR } from './approval.ts';
 import { clusterOfFailedStart } from './finish-lock.ts';
 import { releaseLock } from './lock.ts';
-import { completionNotification, failureNotification, refusedNotification } from './report.ts';
+import { abortedNotification, completionNotification, failureNotification, refusedNotification } from './report.ts';
 import type { FinishEvent } from './run-state.ts';
 import { lockClient, lockOf, type UpgradeDeps } from './upgrade-deps.ts';
 
-export type UpgradeOutcome = 'complete' | 'deferred' | 'failed' | 'refused';
+export type UpgradeOutcome = 'complete' | 'deferred' | 'failed' | 'refused' | 'aborted';
 
 /** Errors whose task already told Slack everything (it had the details): Finish only ends the run. */
 const REPORTED_BY_TASK = new Set(['UpgradeBlockedError', 'UpgradeStageFailedError']);
@@ -27,6 +28,10 @@ export async function finishUpgrade(event: FinishEvent, deps: UpgradeDeps): Prom
       await deps.notifier.send(refusedNotification(name, causeMessage(error.Cause)));
       return { outcome: 'refused', error: error.Error };
     }
+    if (error.Error === ABORTED_ERROR) {
+      await deps.notifier.send(abortedNotification(name, causeMessage(error.Cause)));
+      return { outcome: 'aborted', error: error.Error };
+    }
     if (!REPORTED_BY_TASK.has(error.Error)) {
       await deps.notifier.send(failureNotification(name, `${run?.current?.label ?? 'the upgrade'} stopped: ${error.Error}`, [{ code: error.Error, message: causeMessage(error.Cause), remedy: remedyForRunError(error.Error) }]));
     }
@@ -45,8 +50,6 @@ function remedyForRunError(name: string): string {
       return 'the cluster was deleted: remove it from the configuration';
     case 'InvalidUpgradeInputError':
       return 'fix the schedule input or the configuration';
-    case 'UpgradeAbortedError':
-      return 'start again when ready: `eksops upgrade start`';
     default:
       return 'see the execution history; a re-run resumes from the cluster state';
   }

@@ -13,15 +13,13 @@ import {
   paginateListUpdates,
   ResourceNotFoundException,
 } from '@aws-sdk/client-eks';
-import { paginateDescribeAutoScalingGroups } from '@aws-sdk/client-auto-scaling';
 import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import type { UpgradeClients } from './eks-port.ts';
 import { ClusterGoneError } from './errors.ts';
+import { observeSelfManaged } from './observe-self-managed.ts';
+import { collect, mapLimited } from './reads.ts';
 import type { AddonCatalog, AddonSnapshot, ClusterSnapshot, InsightSnapshot, NodegroupSnapshot, OfferedVersion, RunningUpdate } from './snapshot.ts';
 import { compareMinor, nextMinor } from './versions.ts';
-
-/** Describe calls run this many at a time: enough to read 50 node groups quickly, few enough not to be throttled. */
-const DESCRIBE_CONCURRENCY = 8;
 
 /**
  * Reads what the decisions need, read-only. `upTo` bounds the add-on catalogs read (one DescribeAddonVersions
@@ -41,7 +39,6 @@ export async function observeCluster(clients: UpgradeClients, name: string, opti
 
   const nodegroupNames = await collect(paginateListNodegroups({ client: eks }, { clusterName: name }), (page) => page.nodegroups ?? []);
   const addonNames = await collect(paginateListAddons({ client: eks }, { clusterName: name }), (page) => page.addons ?? []);
-  const selfManagedGroups = await selfManaged(clients, name);
   const fargateProfiles = await collect(paginateListFargateProfiles({ client: eks }, { clusterName: name }), (page) => page.fargateProfileNames ?? []);
   const [nodegroups, addons, offeredVersions, insights, clusterUpdates] = await Promise.all([
     mapLimited(nodegroupNames, (nodegroupName) => describeNodegroup(clients, name, nodegroupName)),
@@ -57,7 +54,11 @@ export async function observeCluster(clients: UpgradeClients, name: string, opti
   for (let next = nextMinor(version); compareMinor(next, target) <= 0; next = nextMinor(next)) {
     if (offeredVersions.some((offer) => offer.version === next)) catalogVersions.push(next);
   }
-  const addonCatalogs = await Promise.all(catalogVersions.map((kubernetesVersion) => addonCatalog(clients, kubernetesVersion)));
+  const [addonCatalogs, selfManaged] = await Promise.all([
+    Promise.all(catalogVersions.map((kubernetesVersion) => addonCatalog(clients, kubernetesVersion))),
+    // The recommended AMIs are read for the same versions as the add-on catalogs: every hop of the plan.
+    observeSelfManaged(clients, name, catalogVersions),
+  ]);
   const subnetIds = [...new Set([...(cluster.resourcesVpcConfig?.subnetIds ?? []), ...nodegroups.flatMap((nodegroup) => nodegroup.snapshot.subnets)])];
   const subnets = subnetIds.length ? ((await clients.ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }))).Subnets ?? []) : [];
   return {
@@ -74,8 +75,8 @@ export async function observeCluster(clients: UpgradeClients, name: string, opti
     insights,
     subnets: subnets.map((subnet) => ({ id: subnet.SubnetId ?? '', availableIps: subnet.AvailableIpAddressCount ?? 0 })),
     fargateProfiles,
-    selfManagedGroups,
-    runningUpdates: [...clusterUpdates, ...nodegroups.flatMap((nodegroup) => nodegroup.running), ...addons.flatMap((addon) => addon.running)],
+    selfManagedGroups: selfManaged.groups,
+    runningUpdates: [...clusterUpdates, ...nodegroups.flatMap((nodegroup) => nodegroup.running), ...addons.flatMap((addon) => addon.running), ...selfManaged.running],
     observedAt: options.now.toISOString(),
   };
 }
@@ -169,35 +170,6 @@ async function addonCatalog(clients: UpgradeClients, kubernetesVersion: string):
   return { kubernetesVersion, addons };
 }
 
-/**
- * Self-managed node groups: Auto Scaling groups tagged kubernetes.io/cluster/<name> (as the EKS user guide
- * asks of self-managed nodes) that EKS did not create for a managed node group (no eks:nodegroup-name tag).
- */
-async function selfManaged(clients: UpgradeClients, clusterName: string): Promise<string[]> {
-  const groups = await collect(paginateDescribeAutoScalingGroups({ client: clients.autoscaling }, { Filters: [{ Name: 'tag-key', Values: [`kubernetes.io/cluster/${clusterName}`] }] }), (page) => page.AutoScalingGroups ?? []);
-  return groups.filter((group) => !(group.Tags ?? []).some((tag) => tag.Key === 'eks:nodegroup-name')).map((group) => group.AutoScalingGroupName ?? '').sort();
-}
-
-async function collect<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[]): Promise<T[]> {
-  const all: T[] = [];
-  for await (const page of pages) all.push(...items(page));
-  return all;
-}
-
-async function mapLimited<T, R>(items: readonly T[], map: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await map(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(DESCRIBE_CONCURRENCY, items.length) }, worker));
-  return results;
-}
-
 function definedOnly<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }
-

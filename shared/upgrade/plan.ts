@@ -1,5 +1,6 @@
 import { blocking, type Finding, preflight } from './checks/index.ts';
 import type { UpgradeSettings } from './settings.ts';
+import { selfManagedChange } from './self-managed.ts';
 import type { AddonCatalog, ClusterSnapshot, NodegroupSnapshot } from './snapshot.ts';
 import type { AddonChange, NodegroupChange, Stage } from './stage.ts';
 import { addonVersionParts, compareAddonVersions, compareMinor, nextMinor } from './versions.ts';
@@ -10,8 +11,9 @@ import { addonVersionParts, compareAddonVersions, compareMinor, nextMinor } from
  * failure, picks up exactly where the cluster is.
  *
  * Order per hop: pre-flight → control plane → add-ons except kube-proxy → managed node groups (canary, then
- * waves) → kube-proxy → next hop. Add-ons and node groups that lag the control plane are brought level
- * before the next hop, which EKS requires of node groups anyway.
+ * waves) → self-managed groups (instance refresh, when upgrade.refreshSelfManaged opts in) → kube-proxy → next
+ * hop. Add-ons and node groups that lag the control plane are brought level before the next hop, which EKS
+ * requires of node groups anyway.
  */
 export type NextStep =
   | { action: 'start'; stage: Stage; findings: Finding[] }
@@ -35,6 +37,8 @@ export function nextStep(cluster: ClusterSnapshot, settings: UpgradeSettings, ta
   if (addons.length > 0) return { action: 'start', stage: { kind: 'addons', clusterVersion: cluster.version, addons }, findings: [] };
   const wave = nodegroupWave(cluster, settings);
   if (wave) return { action: 'start', stage: wave, findings: [] };
+  const refresh = settings.refreshSelfManaged ? selfManagedWave(cluster, settings) : undefined;
+  if (refresh) return { action: 'start', stage: refresh, findings: [] };
   const kubeProxy = addonChanges(cluster, (name) => name === KUBE_PROXY);
   if (kubeProxy.length > 0) return { action: 'start', stage: { kind: 'kube-proxy', clusterVersion: cluster.version, addons: kubeProxy }, findings: [] };
   if (compareMinor(cluster.version, target) >= 0) return { action: 'complete', version: cluster.version };
@@ -84,6 +88,15 @@ export function applyStage(cluster: ClusterSnapshot, stage: Stage): ClusterSnaps
         if (nodegroup) nodegroup.version = change.to;
       }
       break;
+    case 'self-managed':
+      for (const change of stage.groups) {
+        const group = next.selfManagedGroups.find((candidate) => candidate.name === change.name);
+        if (!group?.launchTemplate?.ami) continue;
+        group.launchTemplate.imageId = change.toImage;
+        group.launchTemplate.ami.kubernetesVersion = stage.clusterVersion;
+        group.outdatedInstances = 0;
+      }
+      break;
   }
   return next;
 }
@@ -120,6 +133,13 @@ function nodegroupWave(cluster: ClusterSnapshot, settings: UpgradeSettings): Sta
   const canary = behind.find((nodegroup) => nodegroup.name === settings.canaryNodegroup);
   if (canary) return { kind: 'nodegroups', clusterVersion: cluster.version, wave: 'canary', nodegroups: [nodegroupChange(canary, cluster.version)] };
   return { kind: 'nodegroups', clusterVersion: cluster.version, wave: 'wave', nodegroups: behind.slice(0, settings.nodegroupMaxConcurrency).map((nodegroup) => nodegroupChange(nodegroup, cluster.version)) };
+}
+
+/** Self-managed groups behind the recommended AMI of the cluster's version, as many at a time as managed node groups. */
+function selfManagedWave(cluster: ClusterSnapshot, settings: UpgradeSettings): Stage | undefined {
+  const groups = cluster.selfManagedGroups.flatMap((group) => selfManagedChange(group, cluster.version) ?? []);
+  if (groups.length === 0) return undefined;
+  return { kind: 'self-managed', clusterVersion: cluster.version, groups: groups.slice(0, settings.nodegroupMaxConcurrency) };
 }
 
 function nodegroupChange(nodegroup: NodegroupSnapshot, to: string): NodegroupChange {

@@ -1,6 +1,6 @@
-import { type ErrorDetail, ResourceNotFoundException } from '@aws-sdk/client-eks';
+import { ResourceNotFoundException } from '@aws-sdk/client-eks';
 import { logger } from '../middleware/observability.ts';
-import { pollUpdates } from './act.ts';
+import { pollUpdates, type UpdateOutcome } from './act.ts';
 import { nextPollSeconds } from './durations.ts';
 import { ClusterGoneError, UpgradeStageFailedError } from './errors.ts';
 import { controlPlaneRollback, remedyFor } from './remedies.ts';
@@ -9,9 +9,9 @@ import type { RunState, TimelineEntry } from './run-state.ts';
 import { type UpgradeDeps, upgradeClients } from './upgrade-deps.ts';
 
 /**
- * Checks the running stage's updates (DescribeUpdate; EKS emits no completion event). All Successful: the
- * stage is done and Slack hears how long it took. One Failed: the run stops at this stage with the error
- * codes and what to do about them. Otherwise: the next wait, longer the later it gets.
+ * Checks the running stage's updates (DescribeUpdate, DescribeInstanceRefreshes: no completion event reaches
+ * the run). All Successful: the stage is done and Slack hears how long it took. One Failed: the run stops at
+ * this stage with the error codes and what to do about them. Otherwise: the next wait, longer the later it gets.
  */
 export async function pollUpgrade(run: RunState, deps: UpgradeDeps): Promise<RunState> {
   const current = run.current;
@@ -30,9 +30,9 @@ export async function pollUpgrade(run: RunState, deps: UpgradeDeps): Promise<Run
 
   if (failed.length > 0 && outcomes.every((outcome) => outcome.status !== 'InProgress')) {
     const errors = failed.flatMap((outcome) =>
-      (outcome.errors.length > 0 ? outcome.errors : [{ errorMessage: `update ${outcome.update.id} ended ${outcome.status}` } satisfies ErrorDetail]).map((detail) => ({
+      (outcome.errors.length > 0 ? outcome.errors : [{ errorMessage: `update ${outcome.update.id} ended ${outcome.status}` } satisfies UpdateOutcome['errors'][number]]).map((detail) => ({
         code: detail.errorCode ?? outcome.status,
-        message: `${outcome.update.nodegroup ?? outcome.update.addon ?? 'control plane'}: ${detail.errorMessage ?? ''}${detail.resourceIds?.length ? ` (${detail.resourceIds.join(', ')})` : ''}`,
+        message: `${outcome.update.nodegroup ?? outcome.update.addon ?? (outcome.update.autoScalingGroup ? `autoscaling/${outcome.update.autoScalingGroup}` : 'control plane')}: ${detail.errorMessage ?? ''}${detail.resourceIds?.length ? ` (${detail.resourceIds.join(', ')})` : ''}`,
         remedy: remedyFor(detail.errorCode ?? ''),
       })),
     );

@@ -1,6 +1,8 @@
 /**
  * What to do about each EKS update error code (EKS API reference, ErrorDetail; user guide, "Managed node
- * update behavior" and "Troubleshoot"), for the failure message in Slack.
+ * update behavior" and "Troubleshoot"), and about each way a self-managed group's instance refresh ends short
+ * of Successful (Auto Scaling user guide, "Instance refresh", InstanceRefresh.Status), for the failure message
+ * in Slack.
  */
 const REMEDIES: Record<string, string> = {
   PodEvictionFailure: 'a PodDisruptionBudget (or a pod without a controller) blocked the drain: relax the PDB and start again; or, accepting the disruption, run `aws eks update-nodegroup-version --force` for that node group',
@@ -20,6 +22,12 @@ const REMEDIES: Record<string, string> = {
   AdmissionRequestDenied: 'an admission webhook refused the add-on objects: fix the webhook policy',
   UnsupportedAddonModification: 'the add-on was modified outside EKS: revert the changes or resolve conflicts',
   K8sResourceNotFound: 'a Kubernetes object the add-on needs is missing: reinstall the add-on',
+  InstanceRefreshFailed:
+    'the instance refresh stopped (the reason above; the scaling activities of the group, DescribeScalingActivities, say which launch or health check failed): fix the cause and re-run; the group stays on its old launch template version, and replaced instances are kept (SkipMatching)',
+  InstanceRefreshCancelled: 'someone cancelled the instance refresh: re-run to refresh the group again, or refresh it yourself',
+  InstanceRefreshRollbackSuccessful: 'the instance refresh was rolled back: the group is back on its previous launch template and AMI; find why (the reason above) before re-running',
+  InstanceRefreshRollbackFailed: 'the rollback of the instance refresh failed: the group runs a mix of AMIs; see its scaling activities, fix the cause and re-run',
+  InstanceRefreshNotFound: 'the instance refresh is gone (the group was deleted?): re-run to re-read the self-managed groups',
 };
 
 export function remedyFor(errorCode: string): string {

@@ -16,12 +16,13 @@ export function minutes(fromIso: string, toIso: string): string {
   return total >= 60 ? `${Math.floor(total / 60)} h ${total % 60} min` : `${total} min`;
 }
 
-export function startNotification(cluster: string, from: string, target: string, stages: readonly Stage[], findings: readonly Finding[], closesAt: string): Notification {
+export function startNotification(cluster: string, from: string, target: string, stages: readonly Stage[], findings: readonly Finding[], closesAt: string, awaitingApproval = false): Notification {
+  const opening = awaitingApproval ? `eksops plans to upgrade ${inlineCode(cluster)} once approved (next message)` : `eksops starts upgrading ${inlineCode(cluster)}`;
   return {
     capability: 'upgrade',
     blocks: [
       header(from === target ? `Upgrade of ${cluster}: resuming at ${from}` : `Upgrade of ${cluster}: ${from} → ${target}`),
-      section(`eksops starts upgrading ${inlineCode(cluster)}; the window closes at ${closesAt.slice(11, 16)} UTC.`),
+      section(`${opening}; the window closes at ${closesAt.slice(11, 16)} UTC.`),
       list(stages.map((stage, index) => `${index + 1}. ${escapeMrkdwn(describeStage(stage))}`), { title: '*Plan*', maxItems: 40 }),
       ...(findings.length > 0 ? [list(findings.map(findingLine), { title: '*Pre-flight findings*', maxItems: 20 })] : []),
     ],
@@ -66,6 +67,13 @@ export function blockedNotification(cluster: string, hop: { from: string; to: st
 
 export function refusedNotification(cluster: string, reason: string): Notification {
   return { capability: 'upgrade', blocks: [section(`:no_entry: Upgrade of ${inlineCode(cluster)} not started: ${escapeMrkdwn(reason)}`)] };
+}
+
+export function abortedNotification(cluster: string, reason: string): Notification {
+  return {
+    capability: 'upgrade',
+    blocks: [section(`:no_entry: Upgrade of ${inlineCode(cluster)} aborted before any change: ${escapeMrkdwn(reason)} The next window asks again; \`eksops upgrade start\` starts one now.`)],
+  };
 }
 
 export function completionNotification(cluster: string, version: string, timeline: readonly TimelineEntry[], startedAt: string, endedAt: string, fargateProfiles: readonly string[] = []): Notification {

@@ -35,13 +35,34 @@ export const RunningStageSchema = z.strictObject({
   /** Absent when the run adopted updates it did not start (an earlier run's, or someone else's). */
   stage: StageSchema.optional(),
   label: z.string(),
-  updates: z.array(z.strictObject({ id: z.string(), nodegroup: z.string().optional(), addon: z.string().optional() })),
+  /** EKS updates (of the cluster, a node group or an add-on), and instance refreshes of self-managed groups. */
+  updates: z.array(z.strictObject({ id: z.string(), nodegroup: z.string().optional(), addon: z.string().optional(), autoScalingGroup: z.string().optional() })),
   startedAt: z.string(),
   polls: z.number().int().min(0),
   typicalSeconds: z.number().int().min(0),
   worstSeconds: z.number().int().min(0),
 });
 export type RunningStage = z.infer<typeof RunningStageSchema>;
+
+/** What upgradeApproval sends with SendTaskSuccess; the state machine puts it at `$.run.approval.answer`. */
+export const ApprovalAnswerSchema = z.strictObject({
+  decision: z.literal('approved'),
+  /** The Slack user ID of the approver. */
+  by: z.string().min(1),
+  at: z.string(),
+});
+export type ApprovalAnswer = z.infer<typeof ApprovalAnswerSchema>;
+
+export const ApprovalStateSchema = z.strictObject({
+  /** The state machine asks (AskApproval) before the first stage when this is true. */
+  required: z.boolean(),
+  timeoutMinutes: z.number().int(),
+  /** AskApproval's TimeoutSecondsPath: the configured timeout, or what is left of the window if less. */
+  timeoutSeconds: z.number().int().min(1).optional(),
+  /** What the approver is asked about. */
+  plan: z.strictObject({ from: KubernetesMinor, stages: z.number().int().min(0) }).optional(),
+  answer: ApprovalAnswerSchema.optional(),
+});
 
 /** The run's state, carried by the state machine from task to task (at `$.run`). Small: a few KB at most. */
 export const RunStateSchema = z.strictObject({
@@ -56,7 +77,7 @@ export const RunStateSchema = z.strictObject({
     action: z.enum(['begun', 'started', 'running', 'done', 'deferred', 'complete']),
     waitSeconds: z.number().int().min(0).optional(),
   }),
-  approval: z.strictObject({ required: z.boolean(), timeoutMinutes: z.number().int() }),
+  approval: ApprovalStateSchema,
   /** Fargate profiles of the cluster: their pods must be restarted to move to the new version (reported). */
   fargateProfiles: z.array(z.string()).optional(),
 });

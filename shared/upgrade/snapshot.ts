@@ -1,3 +1,5 @@
+import type { EksOptimizedAmi } from './eks-amis.ts';
+
 /**
  * What an upgrade decision needs to know about a cluster, read from AWS by observe.ts: plain data, so the
  * checks and the planner are pure functions of it.
@@ -56,11 +58,51 @@ export interface SubnetSnapshot {
 }
 
 export interface RunningUpdate {
+  /** An EKS update id, or an instance refresh id (with `autoScalingGroup`). */
   id: string;
   type: string;
   /** The node group or add-on it concerns; absent for the cluster itself. */
   nodegroup?: string;
   addon?: string;
+  /** A self-managed group's instance refresh (Auto Scaling, not EKS). */
+  autoScalingGroup?: string;
+}
+
+/** The launch template a self-managed group launches from, resolved to the version and AMI it uses now. */
+export interface LaunchTemplateUse {
+  id: string;
+  name: string;
+  /** As the group names it: a number, `$Latest` or `$Default`. */
+  version: string;
+  /** The version number that resolves to now (DescribeLaunchTemplateVersions). */
+  versionNumber: string;
+  /** Named by a mixed instances policy (one template for every instance type) rather than by the group itself. */
+  mixedInstances: boolean;
+  imageId: string;
+  imageName?: string;
+  /** Set when the AMI is an EKS-optimized one (from its name). */
+  ami?: EksOptimizedAmi;
+}
+
+/** Why eksops cannot refresh a self-managed group, whatever its AMI. */
+export type SelfManagedObstacle = 'launch-configuration' | 'per-type-launch-templates' | 'ssm-parameter-ami' | 'no-launch-template';
+
+export interface SelfManagedGroupSnapshot {
+  name: string;
+  desiredCapacity: number;
+  /** The group's DefaultInstanceWarmup, when set: an instance refresh then waits that long after each launch. */
+  defaultInstanceWarmup?: number;
+  healthCheckGracePeriod: number;
+  launchTemplate?: LaunchTemplateUse;
+  obstacle?: SelfManagedObstacle;
+  /**
+   * InService instances, not protected from scale in, running another AMI than the template's (launched from an
+   * older version, or before a refresh failed). Protected and Standby instances are left out: a refresh leaves
+   * them alone by default, so counting them would ask for a refresh that never converges.
+   */
+  outdatedInstances: number;
+  /** The recommended AMI of the same kind per Kubernetes version (public SSM parameter); a version missing has none published. */
+  recommendedImages: Record<string, string>;
 }
 
 export interface ClusterSnapshot {
@@ -80,7 +122,7 @@ export interface ClusterSnapshot {
   subnets: SubnetSnapshot[];
   runningUpdates: RunningUpdate[];
   /** Self-managed Auto Scaling groups of the cluster (tagged kubernetes.io/cluster/<name>, not a managed node group's). */
-  selfManagedGroups: string[];
+  selfManagedGroups: SelfManagedGroupSnapshot[];
   /** Fargate profile names: eksops cannot restart their pods, it names them. */
   fargateProfiles: string[];
   /** When observed (ISO 8601). */

@@ -18,10 +18,31 @@ export interface NodegroupChange {
   maxUnavailablePercentage?: number;
 }
 
+/** A self-managed group moved onto the recommended EKS-optimized AMI by an instance refresh. */
+export interface SelfManagedChange {
+  /** The Auto Scaling group. */
+  name: string;
+  launchTemplate: { id: string; name: string };
+  /** The template version the group uses now: the source of the new version, which changes only the AMI. */
+  sourceVersion: string;
+  fromImage: string;
+  toImage: string;
+  /** The template already has that AMI (only instances lag, e.g. after a failed refresh): refresh onto it, create no version. */
+  templateCurrent: boolean;
+  /** The group names its template through a mixed instances policy: the refresh's desired configuration is that policy. */
+  mixedInstances: boolean;
+  desiredCapacity: number;
+  /** Seconds each new instance warms up before the refresh moves on. */
+  warmupSeconds: number;
+  /** Set when the group has no DefaultInstanceWarmup: the refresh's InstanceWarmup preference. */
+  instanceWarmup?: number;
+}
+
 export type Stage =
   | { kind: 'control-plane'; from: string; to: string }
   | { kind: 'addons'; clusterVersion: string; addons: AddonChange[] }
   | { kind: 'nodegroups'; clusterVersion: string; wave: 'canary' | 'wave'; nodegroups: NodegroupChange[] }
+  | { kind: 'self-managed'; clusterVersion: string; groups: SelfManagedChange[] }
   | { kind: 'kube-proxy'; clusterVersion: string; addons: AddonChange[] };
 
 export function describeStage(stage: Stage): string {
@@ -33,5 +54,7 @@ export function describeStage(stage: Stage): string {
       return `${stage.kind === 'kube-proxy' ? 'kube-proxy' : 'add-ons'}: ${stage.addons.map((addon) => `${addon.name} ${addon.from} → ${addon.to}`).join(', ')}`;
     case 'nodegroups':
       return `${stage.wave === 'canary' ? 'canary node group' : 'node groups'} → ${stage.clusterVersion}: ${stage.nodegroups.map((nodegroup) => nodegroup.name).join(', ')}`;
+    case 'self-managed':
+      return `self-managed groups → ${stage.clusterVersion} (instance refresh): ${stage.groups.map((group) => `${group.name} ${group.fromImage} → ${group.toImage}`).join(', ')}`;
   }
 }

@@ -1,10 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import {
   AutoScalingServiceException,
   type CreateOrUpdateTagsCommandInput,
   type DeleteTagsCommandInput,
   type DescribeAutoScalingGroupsCommandInput,
   type DescribeAutoScalingGroupsCommandOutput,
+  type DescribeInstanceRefreshesCommandInput,
+  type DescribeInstanceRefreshesCommandOutput,
+  type DesiredConfiguration,
+  type InstanceRefresh,
+  InstanceRefreshInProgressFault,
+  type InstanceRefreshStatus,
   InvalidNextToken,
+  type LaunchTemplateSpecification,
+  type MixedInstancesPolicy,
+  type RefreshPreferences,
+  type StartInstanceRefreshCommandInput,
+  type StartInstanceRefreshCommandOutput,
 } from '@aws-sdk/client-auto-scaling';
 import type { AccountRegion, CallContext, SandboxService, ServiceOutput } from '../account.ts';
 import type { SandboxEc2 } from './ec2.ts';
@@ -18,6 +30,7 @@ export interface AsgTagRecord {
 export interface AsgRecord {
   name: string;
   arn: string;
+  home: AccountRegion;
   tags: Map<string, AsgTagRecord>;
   availabilityZones: string[];
   suspendedProcesses: string[];
@@ -26,6 +39,16 @@ export interface AsgRecord {
   metadataTags: boolean;
   /** Tags the launch template gives new volumes (the only way volumes get tags at launch). */
   volumeTags: Record<string, string>;
+  /** What it launches from: a launch template, a mixed instances policy (with one), or a launch configuration. */
+  launchTemplate?: LaunchTemplateSpecification;
+  mixedInstancesPolicy?: MixedInstancesPolicy;
+  launchConfigurationName?: string;
+  defaultInstanceWarmup?: number;
+  healthCheckGracePeriod: number;
+  /** The launch template version each instance was launched from: what SkipMatching compares. */
+  launchedFrom: Map<string, { templateId: string; version: number }>;
+  protectedInstances: Set<string>;
+  refreshes: RefreshRecord[];
 }
 
 export interface AsgSeed {
@@ -35,7 +58,53 @@ export interface AsgSeed {
   instances?: number;
   metadataTags?: boolean;
   volumeTags?: Record<string, string>;
+  launchTemplate?: LaunchTemplateSpecification;
+  mixedInstancesPolicy?: MixedInstancesPolicy;
+  launchConfigurationName?: string;
+  defaultInstanceWarmup?: number;
+  healthCheckGracePeriod?: number;
+  /** How many of the seeded instances are protected from scale in (the first ones). */
+  protectedInstances?: number;
 }
+
+/** A launch template resolved to a version (EC2's part of the sandbox answers). */
+export interface ResolvedLaunchTemplate {
+  id: string;
+  name: string;
+  versionNumber: number;
+  imageId?: string;
+}
+
+export interface LaunchTemplateResolver {
+  resolve(target: AccountRegion, spec: LaunchTemplateSpecification): ResolvedLaunchTemplate | undefined;
+}
+
+interface RefreshRecord {
+  refresh: InstanceRefresh;
+  /** When it started doing something (Pending before), and when it ends. */
+  inProgressAt: number;
+  endsAt: number;
+  /** The configuration its instances end on: the desired one, else the group's. */
+  target: LaunchTemplateSpecification | undefined;
+  targetVersion: number | undefined;
+  /** Instances to replace when it started. */
+  toReplace: string[];
+  failure?: PlannedRefreshFailure;
+  settled: boolean;
+}
+
+export interface PlannedRefreshFailure {
+  /** The StatusReason Auto Scaling reports. */
+  reason: string;
+  status?: Extract<InstanceRefreshStatus, 'Failed' | 'Cancelled' | 'RollbackSuccessful' | 'RollbackFailed'>;
+  /** How far into the refresh it ends, in ms of virtual time (default: half way). Half the instances are replaced by then. */
+  afterMs?: number;
+}
+
+// Instance refresh on virtual time: a short Pending, then batches of replacements, each a launch plus the warmup.
+const REFRESH_PENDING_MS = 60_000;
+const INSTANCE_LAUNCH_MS = 3 * 60_000;
+const ACTIVE_REFRESH = new Set<string>(['Pending', 'InProgress', 'Cancelling', 'RollbackInProgress', 'Baking']);
 
 // Amazon EC2 Auto Scaling: CreateOrUpdateTags takes at most 25 tags a call (eksops's limit, issue 4; the
 // sandbox enforces it so a regression shows); DescribeAutoScalingGroups MaxRecords at most 100.
@@ -53,11 +122,25 @@ export class SandboxAutoScaling implements SandboxService {
   readonly label = 'autoscaling';
   readonly #groups = new Map<string, AsgRecord>();
   readonly #ec2: SandboxEc2;
+  readonly #plannedRefreshFailures: { matches: (groupName: string) => boolean; failure: PlannedRefreshFailure }[] = [];
+  #launchTemplates: LaunchTemplateResolver | undefined;
   #throttleEvery = 0;
   #mutatingCalls = 0;
+  #now: () => number = () => Date.now();
 
   constructor(ec2: SandboxEc2) {
     this.#ec2 = ec2;
+  }
+
+  /** Launch templates come from EC2's part of the sandbox (instances get their AMI, refreshes resolve versions). */
+  useLaunchTemplates(resolver: LaunchTemplateResolver, clock: { now(): Date }): void {
+    this.#launchTemplates = resolver;
+    this.#now = () => clock.now().getTime();
+  }
+
+  /** The next instance refresh of a group matching `matches` ends short of Successful (e.g. instances fail health checks). */
+  planRefreshFailure(matches: (groupName: string) => boolean, failure: PlannedRefreshFailure): void {
+    this.#plannedRefreshFailures.push({ matches, failure });
   }
 
   /** The first mutating call and every `every`-th after it fail with Throttling before changing anything (0: never). */
@@ -68,6 +151,7 @@ export class SandboxAutoScaling implements SandboxService {
 
   readonly commands = {
     DescribeAutoScalingGroupsCommand: (input: DescribeAutoScalingGroupsCommandInput, ctx: CallContext): ServiceOutput<DescribeAutoScalingGroupsCommandOutput> => {
+      this.#settleRefreshes();
       const max = input.MaxRecords ?? 50;
       if (max < 1 || max > MAX_RECORDS) throw validation(`MaxRecords must be between 1 and ${MAX_RECORDS}`);
       let groups = this.#groupsIn(ctx);
@@ -97,10 +181,25 @@ export class SandboxAutoScaling implements SandboxService {
           DesiredCapacity: group.instanceIds.length,
           DefaultCooldown: 300,
           HealthCheckType: 'EC2',
+          HealthCheckGracePeriod: group.healthCheckGracePeriod,
+          ...(group.defaultInstanceWarmup !== undefined ? { DefaultInstanceWarmup: group.defaultInstanceWarmup } : {}),
+          ...(group.launchTemplate ? { LaunchTemplate: structuredClone(group.launchTemplate) } : {}),
+          ...(group.mixedInstancesPolicy ? { MixedInstancesPolicy: structuredClone(group.mixedInstancesPolicy) } : {}),
+          ...(group.launchConfigurationName ? { LaunchConfigurationName: group.launchConfigurationName } : {}),
           CreatedTime: new Date(0),
           AvailabilityZones: group.availabilityZones,
           SuspendedProcesses: group.suspendedProcesses.map((ProcessName) => ({ ProcessName, SuspensionReason: 'User suspended' })),
-          Instances: group.instanceIds.map((InstanceId) => ({ InstanceId, AvailabilityZone: this.#ec2.instance(ctx, InstanceId)?.availabilityZone ?? '', LifecycleState: 'InService', HealthStatus: 'Healthy', ProtectedFromScaleIn: false })),
+          Instances: group.instanceIds.map((InstanceId) => {
+            const launched = group.launchedFrom.get(InstanceId);
+            return {
+              InstanceId,
+              AvailabilityZone: this.#ec2.instance(ctx, InstanceId)?.availabilityZone ?? '',
+              LifecycleState: 'InService',
+              HealthStatus: 'Healthy',
+              ProtectedFromScaleIn: group.protectedInstances.has(InstanceId),
+              ...(launched ? { LaunchTemplate: { LaunchTemplateId: launched.templateId, Version: String(launched.version) } } : {}),
+            };
+          }),
           Tags: [...group.tags].map(([Key, tag]) => ({ ResourceId: group.name, ResourceType: 'auto-scaling-group', Key, Value: tag.value, PropagateAtLaunch: tag.propagate })),
         })),
         ...(start + max < groups.length ? { NextToken: Buffer.from(String(start + max)).toString('base64url') } : {}),
@@ -141,21 +240,98 @@ export class SandboxAutoScaling implements SandboxService {
       for (const group of new Set(groups)) ctx.changed({ service: 'autoscaling', action: 'DeleteTags', resource: group.name, detail: tags.filter((tag) => tag.ResourceId === group.name).map((tag) => tag.Key).join(', ') });
       return {};
     },
+    StartInstanceRefreshCommand: (input: StartInstanceRefreshCommandInput, ctx: CallContext): ServiceOutput<StartInstanceRefreshCommandOutput> => {
+      this.#settleRefreshes();
+      const group = this.#group(ctx, input.AutoScalingGroupName ?? '');
+      if (group.refreshes.some((record) => ACTIVE_REFRESH.has(record.refresh.Status ?? ''))) {
+        throw new InstanceRefreshInProgressFault({ message: 'An Instance Refresh is already in progress and blocks the execution of this Instance Refresh.', $metadata: {} });
+      }
+      if (input.Strategy && input.Strategy !== 'Rolling' && input.Strategy !== 'ReplaceRootVolume') throw validation(`Strategy ${input.Strategy} is not valid`);
+      const preferences = input.Preferences ?? {};
+      const minHealthy = preferences.MinHealthyPercentage ?? 90;
+      if (minHealthy < 0 || minHealthy > 100) throw validation('MinHealthyPercentage must be between 0 and 100');
+      if ((preferences.InstanceWarmup ?? 0) < 0) throw validation('InstanceWarmup must be at least 0');
+      const target = this.#desiredTarget(group, input.DesiredConfiguration);
+      const resolved = target ? this.#launchTemplates?.resolve(ctx, target) : undefined;
+      if (target && !resolved) throw validation(`The launch template ${target.LaunchTemplateId ?? target.LaunchTemplateName ?? ''} version ${target.Version ?? '$Default'} does not exist`);
+      // SkipMatching leaves instances already launched from the desired template version (Auto Scaling user guide).
+      const toReplace = group.instanceIds.filter((id) => {
+        if (group.protectedInstances.has(id)) return false;
+        if (!preferences.SkipMatching || !resolved) return true;
+        const launched = group.launchedFrom.get(id);
+        return launched?.templateId !== resolved.id || launched.version !== resolved.versionNumber;
+      });
+      const now = this.#now();
+      const warmupMs = (preferences.InstanceWarmup ?? group.defaultInstanceWarmup ?? group.healthCheckGracePeriod) * 1000;
+      const perBatch = Math.max(1, Math.floor((group.instanceIds.length * (100 - minHealthy)) / 100));
+      const durationMs = REFRESH_PENDING_MS + Math.ceil(toReplace.length / perBatch) * (INSTANCE_LAUNCH_MS + warmupMs);
+      const failureIndex = this.#plannedRefreshFailures.findIndex((planned) => planned.matches(group.name));
+      const failure = failureIndex >= 0 ? this.#plannedRefreshFailures.splice(failureIndex, 1)[0]?.failure : undefined;
+      const id = randomUUID();
+      group.refreshes.unshift({
+        refresh: {
+          InstanceRefreshId: id,
+          AutoScalingGroupName: group.name,
+          Status: 'Pending',
+          StartTime: new Date(now),
+          PercentageComplete: 0,
+          InstancesToUpdate: toReplace.length,
+          Preferences: { ...preferences, MinHealthyPercentage: minHealthy } satisfies RefreshPreferences,
+          ...(input.DesiredConfiguration ? { DesiredConfiguration: structuredClone(input.DesiredConfiguration) } : {}),
+          Strategy: input.Strategy ?? 'Rolling',
+        },
+        inProgressAt: now + REFRESH_PENDING_MS,
+        endsAt: now + (failure?.afterMs ?? (failure ? Math.round(durationMs / 2) : durationMs)),
+        target: input.DesiredConfiguration ? target : undefined,
+        targetVersion: resolved?.versionNumber,
+        toReplace,
+        ...(failure ? { failure } : {}),
+        settled: false,
+      });
+      ctx.changed({ service: 'autoscaling', action: 'StartInstanceRefresh', resource: group.name, detail: `${id}: ${toReplace.length} instance(s)${resolved ? ` → ${resolved.name} version ${resolved.versionNumber}` : ''}` });
+      return { InstanceRefreshId: id };
+    },
+    DescribeInstanceRefreshesCommand: (input: DescribeInstanceRefreshesCommandInput, ctx: CallContext): ServiceOutput<DescribeInstanceRefreshesCommandOutput> => {
+      this.#settleRefreshes();
+      const group = this.#group(ctx, input.AutoScalingGroupName ?? '');
+      const max = input.MaxRecords ?? 50;
+      if (max < 1 || max > MAX_RECORDS) throw validation(`MaxRecords must be between 1 and ${MAX_RECORDS}`);
+      // Newest first, as Auto Scaling lists them.
+      const refreshes = group.refreshes.filter((record) => !input.InstanceRefreshIds?.length || input.InstanceRefreshIds.includes(record.refresh.InstanceRefreshId ?? ''));
+      const start = input.NextToken ? Number(Buffer.from(input.NextToken, 'base64url').toString()) : 0;
+      if (!Number.isInteger(start) || start < 0) throw new InvalidNextToken({ message: 'The token is invalid', $metadata: {} });
+      return {
+        InstanceRefreshes: refreshes.slice(start, start + max).map((record) => structuredClone(record.refresh)),
+        ...(start + max < refreshes.length ? { NextToken: Buffer.from(String(start + max)).toString('base64url') } : {}),
+      };
+    },
   };
 
   seedGroup(target: AccountRegion, name: string, seed: AsgSeed = {}): AsgRecord {
     const group: AsgRecord = {
       name,
       arn: `arn:aws:autoscaling:${target.region}:${target.accountId}:autoScalingGroup:00000000-0000-0000-0000-000000000000:autoScalingGroupName/${name}`,
+      home: { accountId: target.accountId, region: target.region },
       tags: new Map(Object.entries(seed.tags ?? {}).map(([key, tag]) => [key, typeof tag === 'string' ? { value: tag, propagate: true } : tag])),
       availabilityZones: seed.availabilityZones ?? [`${target.region}a`],
       suspendedProcesses: seed.suspendedProcesses ?? [],
       instanceIds: [],
       metadataTags: seed.metadataTags ?? false,
       volumeTags: seed.volumeTags ?? {},
+      ...(seed.launchTemplate ? { launchTemplate: seed.launchTemplate } : {}),
+      ...(seed.mixedInstancesPolicy ? { mixedInstancesPolicy: seed.mixedInstancesPolicy } : {}),
+      ...(seed.launchConfigurationName ? { launchConfigurationName: seed.launchConfigurationName } : {}),
+      ...(seed.defaultInstanceWarmup !== undefined ? { defaultInstanceWarmup: seed.defaultInstanceWarmup } : {}),
+      healthCheckGracePeriod: seed.healthCheckGracePeriod ?? 0,
+      launchedFrom: new Map(),
+      protectedInstances: new Set(),
+      refreshes: [],
     };
     this.#groups.set(this.#key(target, name), group);
-    for (let index = 0; index < (seed.instances ?? 0); index += 1) this.launchInstance(target, name);
+    for (let index = 0; index < (seed.instances ?? 0); index += 1) {
+      const id = this.launchInstance(target, name);
+      if (index < (seed.protectedInstances ?? 0)) group.protectedInstances.add(id);
+    }
     return group;
   }
 
@@ -166,11 +342,82 @@ export class SandboxAutoScaling implements SandboxService {
   launchInstance(target: AccountRegion, name: string): string {
     const group = this.#groupOf(target, name);
     if (!group) throw new Error(`no ASG ${name} in the sandbox`);
+    return this.#launch(target, group, this.#launchSpec(group));
+  }
+
+  /** A launch from `spec` (a launch template version): the instance runs the AMI of that version. */
+  #launch(target: AccountRegion, group: AsgRecord, spec: LaunchTemplateSpecification | undefined): string {
     const propagated = Object.fromEntries([...group.tags].filter(([, tag]) => tag.propagate).map(([key, tag]) => [key, tag.value]));
     const availabilityZone = group.availabilityZones[group.instanceIds.length % group.availabilityZones.length] ?? `${target.region}a`;
-    const instance = this.#ec2.seedInstance(target, { tags: { ...propagated, 'aws:autoscaling:groupName': name }, metadataTags: group.metadataTags, availabilityZone, volumes: [{ ...group.volumeTags }], networkInterfaces: [{}] });
+    const template = spec ? this.#launchTemplates?.resolve(target, spec) : undefined;
+    const instance = this.#ec2.seedInstance(target, {
+      tags: { ...propagated, 'aws:autoscaling:groupName': group.name },
+      metadataTags: group.metadataTags,
+      availabilityZone,
+      volumes: [{ ...group.volumeTags }],
+      networkInterfaces: [{}],
+      ...(template?.imageId ? { imageId: template.imageId } : {}),
+    });
     group.instanceIds.push(instance.id);
+    if (template) group.launchedFrom.set(instance.id, { templateId: template.id, version: template.versionNumber });
     return instance.id;
+  }
+
+  #launchSpec(group: AsgRecord): LaunchTemplateSpecification | undefined {
+    return group.mixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification ?? group.launchTemplate;
+  }
+
+  /** The launch template a refresh moves the group to: the desired configuration's, else the group's own. */
+  #desiredTarget(group: AsgRecord, desired: DesiredConfiguration | undefined): LaunchTemplateSpecification | undefined {
+    if (!desired) return this.#launchSpec(group);
+    if (desired.LaunchTemplate && desired.MixedInstancesPolicy) throw validation('DesiredConfiguration takes a LaunchTemplate or a MixedInstancesPolicy, not both');
+    const spec = desired.LaunchTemplate ?? desired.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+    if (!spec) throw validation('DesiredConfiguration must specify a LaunchTemplate or a MixedInstancesPolicy with a launch template');
+    if (spec.LaunchTemplateId && spec.LaunchTemplateName) throw validation('Specify either LaunchTemplateId or LaunchTemplateName, not both');
+    return spec;
+  }
+
+  /**
+   * Refreshes whose time has come end: Successful replaces the instances it had to (terminated, relaunched from
+   * the target version) and gives the group its desired configuration; a planned failure replaces half of them,
+   * leaves the group's configuration as it was, and reports its reason.
+   */
+  #settleRefreshes(): void {
+    const now = this.#now();
+    for (const group of this.#groups.values()) {
+      for (const record of group.refreshes) {
+        if (record.settled) continue;
+        if (now < record.inProgressAt) continue;
+        record.refresh.Status = 'InProgress';
+        if (now < record.endsAt) continue;
+        record.settled = true;
+        const replace = record.failure ? record.toReplace.slice(0, Math.floor(record.toReplace.length / 2)) : record.toReplace;
+        const spec = record.target && record.targetVersion !== undefined ? { ...record.target, Version: String(record.targetVersion) } : this.#launchSpec(group);
+        for (const id of replace) {
+          if (!group.instanceIds.includes(id)) continue;
+          this.#ec2.terminate(group.home, id);
+          group.instanceIds = group.instanceIds.filter((candidate) => candidate !== id);
+          group.launchedFrom.delete(id);
+          this.#launch(group.home, group, spec);
+        }
+        Object.assign(record.refresh, { EndTime: new Date(record.endsAt), InstancesToUpdate: record.toReplace.length - replace.length, PercentageComplete: record.toReplace.length === 0 ? 100 : Math.round((100 * replace.length) / record.toReplace.length) });
+        if (record.failure) {
+          Object.assign(record.refresh, { Status: record.failure.status ?? 'Failed', StatusReason: record.failure.reason });
+          continue;
+        }
+        record.refresh.Status = 'Successful';
+        const desired = record.refresh.DesiredConfiguration;
+        if (desired?.LaunchTemplate) {
+          group.launchTemplate = structuredClone(desired.LaunchTemplate);
+          delete group.mixedInstancesPolicy;
+          delete group.launchConfigurationName;
+        } else if (desired?.MixedInstancesPolicy) {
+          group.mixedInstancesPolicy = structuredClone(desired.MixedInstancesPolicy);
+          delete group.launchTemplate;
+          delete group.launchConfigurationName;
+        }
+      }
+    }
   }
 
   deleteGroup(target: AccountRegion, name: string): void {
@@ -181,6 +428,7 @@ export class SandboxAutoScaling implements SandboxService {
   }
 
   groupOf(target: AccountRegion, name: string): AsgRecord | undefined {
+    this.#settleRefreshes();
     return this.#groupOf(target, name);
   }
 

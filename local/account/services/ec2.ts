@@ -23,6 +23,8 @@ export interface Ec2InstanceRecord {
   availabilityZone: string;
   volumeIds: string[];
   networkInterfaceIds: string[];
+  /** The AMI it was launched from. */
+  imageId: string;
 }
 
 export interface Ec2AttachedRecord {
@@ -39,6 +41,7 @@ export interface InstanceSeed {
   availabilityZone?: string;
   volumes?: Record<string, string>[];
   networkInterfaces?: Record<string, string>[];
+  imageId?: string;
 }
 
 interface RegionStore {
@@ -51,7 +54,7 @@ interface RegionStore {
 const MAX_TAG_RESOURCES = 1000;
 const MUTATING = new Set(['CreateTagsCommand', 'DeleteTagsCommand']);
 
-const ec2Error = (name: string, message: string) => new EC2ServiceException({ name, $fault: 'client', message, $metadata: {} });
+export const ec2Error = (name: string, message: string) => new EC2ServiceException({ name, $fault: 'client', message, $metadata: {} });
 
 /**
  * Amazon EC2 in the in-memory account: instances (with tags and metadata options), EBS volumes and ENIs,
@@ -90,6 +93,7 @@ export class SandboxEc2 implements SandboxService {
           Instances: [
             {
               InstanceId: instance.id,
+              ImageId: instance.imageId,
               State: { Name: instance.state },
               Placement: { AvailabilityZone: instance.availabilityZone },
               Tags: tagList(instance.tags),
@@ -165,6 +169,7 @@ export class SandboxEc2 implements SandboxService {
       availabilityZone,
       volumeIds: (seed.volumes ?? [{}]).map((tags) => attach('volume', 'vol', tags)),
       networkInterfaceIds: (seed.networkInterfaces ?? [{}]).map((tags) => attach('network-interface', 'eni', tags)),
+      imageId: seed.imageId ?? 'ami-0sandbox00000000',
     };
     store.instances.set(id, instance);
     return instance;
@@ -257,6 +262,7 @@ function instanceField(instance: Ec2InstanceRecord, name: string): string[] | un
   if (name === 'instance-id') return [instance.id];
   if (name === 'instance-state-name') return [instance.state];
   if (name === 'availability-zone') return [instance.availabilityZone];
+  if (name === 'image-id') return [instance.imageId];
   return tagField(instance.tags, name);
 }
 
@@ -300,7 +306,7 @@ function compileFilters(filters: Filter[]): CompiledFilter[] {
   return compiled;
 }
 
-function matchesFilters(filters: Filter[] | undefined, field: (name: string) => string[] | undefined): boolean {
+export function matchesFilters(filters: Filter[] | undefined, field: (name: string) => string[] | undefined): boolean {
   if (!filters) return true;
   for (const filter of compileFilters(filters)) {
     const actual = field(filter.name);
@@ -310,7 +316,7 @@ function matchesFilters(filters: Filter[] | undefined, field: (name: string) => 
   return true;
 }
 
-function paginate<T>(items: T[], token: string | undefined, maxResults: number | undefined, min: number, max: number): { items: T[]; next?: string } {
+export function paginate<T>(items: T[], token: string | undefined, maxResults: number | undefined, min: number, max: number): { items: T[]; next?: string } {
   if (maxResults !== undefined && (maxResults < min || maxResults > max)) throw ec2Error('InvalidParameterValue', `Value (${maxResults}) for parameter maxResults is invalid. Expecting a value between ${min} and ${max}.`);
   const start = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
   if (!Number.isInteger(start) || start < 0) throw ec2Error('InvalidParameterValue', 'Invalid NextToken');

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { SecretRefSchema } from '../../secrets/secret-ref.ts';
 import { KubernetesMinor, SchedulerCron, TimeZone } from '../primitives.ts';
 
 export const MaintenanceWindowSchema = z.strictObject({
@@ -12,8 +13,9 @@ export const MaintenanceWindowSchema = z.strictObject({
 export const ClusterUpgradeSchema = z.strictObject({
   /** Stop at this version; omitted: follow the newest version EKS offers, one minor at a time. */
   targetVersion: KubernetesMinor.optional(),
-  /** Post Approve / Abort buttons to Slack and wait for an answer before the first stage. */
+  /** Post Approve / Abort buttons to Slack and wait for an answer before the first stage (needs upgrade.approvals). */
   approval: z.boolean().default(false),
+  /** No answer within this time (or before the window closes, if sooner) aborts the run. */
   approvalTimeoutMinutes: z.number().int().min(5).max(24 * 60).default(60),
   /** Node group upgraded alone first; the others follow in waves. */
   canaryNodegroup: z.string().min(1).optional(),
@@ -23,8 +25,17 @@ export const ClusterUpgradeSchema = z.strictObject({
   refreshSelfManaged: z.boolean().default(false),
 });
 
+/** How Slack's Approve / Abort answers reach eksops: the function URL of upgradeApproval, signed by Slack. */
+export const ApprovalsSchema = z.strictObject({
+  /** The Slack app's signing secret (Basic Information → App Credentials); every interaction is verified with it. */
+  signingSecret: SecretRefSchema,
+  /** Slack user IDs (U…, W…) allowed to answer; empty: anyone who can see the message in the channel. */
+  approvers: z.array(z.string().regex(/^[UW][A-Z0-9]{6,20}$/, 'must be a Slack user ID such as U0123ABCD')).max(200).default([]),
+});
+
 export const UpgradeSchema = z.strictObject({
   enabled: z.boolean().default(false),
+  approvals: ApprovalsSchema.optional(),
   /** Defaults for every cluster; a cluster's own `upgrade` block overrides field by field. */
   defaults: ClusterUpgradeSchema.prefault({}),
 });

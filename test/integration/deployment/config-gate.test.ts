@@ -44,4 +44,29 @@ describe('IAM roles built from the configuration', () => {
     expect(actions).not.toContain('secretsmanager:GetSecretValue');
     expect(actions).not.toContain('sts:AssumeRole');
   });
+
+  const actionsOf = (roles: Record<string, object>, role: string) =>
+    (roles[role] as { Properties: { Policies: { PolicyDocument: { Statement: { Action: string[] }[] } }[] } }).Properties.Policies[0]?.PolicyDocument.Statement.flatMap((statement) => statement.Action) ?? [];
+  const withUpgrades = (upgrade: Record<string, unknown>) =>
+    parseConfig({
+      region: 'eu-west-1',
+      notify: { slack: { mode: 'webhook', secret: { ssmParameter: '/eksops/slack/webhook' } } },
+      clusters: [{ name: 'prod', maintenanceWindow: { schedule: 'cron(0 2 ? * SUN *)', durationMinutes: 240 } }],
+      upgrade: { enabled: true, ...upgrade },
+    });
+
+  it('lets only upgradeApproval read the Slack signing secret', () => {
+    const roles = buildRoles(withUpgrades({ approvals: { signingSecret: { secretsManager: 'eksops/slack-signing' } }, defaults: { approval: true } }));
+    const readers = Object.keys(roles).filter((role) => actionsOf(roles, role).includes('secretsmanager:GetSecretValue'));
+    expect(readers).toEqual(['UpgradeApprovalRole']);
+  });
+
+  it('grants launching instances and passing their role only when a cluster opts in to refreshing self-managed groups', () => {
+    const off = buildRoles(withUpgrades({}));
+    const on = buildRoles(withUpgrades({ defaults: { refreshSelfManaged: true } }));
+    for (const action of ['ec2:RunInstances', 'iam:PassRole', 'autoscaling:StartInstanceRefresh', 'ec2:CreateLaunchTemplateVersion']) {
+      expect(Object.keys(off).filter((role) => actionsOf(off, role).includes(action))).toEqual([]);
+      expect(Object.keys(on).filter((role) => actionsOf(on, role).includes(action))).toEqual(['UpgradeAdvanceRole']);
+    }
+  });
 });

@@ -193,15 +193,6 @@ describe('cluster-upgrade', () => {
     expect(box.aws.account.calls.filter((call) => call.service === 'eks')).toEqual([]);
   });
 
-  it('does not upgrade a cluster that requires an approval it cannot ask for yet', async () => {
-    const box = await fleet({ approval: true });
-    const execution = await runUpgrade(box, { cluster: 'prod-eu', targetVersion: '1.33' });
-    expect(execution.status).toBe('FAILED');
-    expect(slack(box)).toMatch(/requires an approval before upgrading/);
-    expect(calls(box, 'UpdateClusterVersion')).toBe(0);
-    expect(await lockItem(box)).toBeUndefined();
-  });
-
   it('keeps the history far from the 25,000-event limit: a 24-hour window of 50 node groups, one at a time', async () => {
     // One execution lasts at most one window (24 h at most): filled with 36-minute stages, it is the longest history a run can have.
     const box = await fleet({ maxConcurrency: 1, durationMinutes: 24 * 60 }, { nodegroups: 50 });

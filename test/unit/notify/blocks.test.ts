@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  actions,
   type Block,
+  button,
   type SectionBlock,
   boundFallbackText,
   context,
@@ -193,5 +195,30 @@ describe('fallbackText', () => {
 
   it('is empty when there is nothing to say', () => {
     expect(fallbackText([divider()])).toBe('');
+  });
+});
+
+describe('buttons', () => {
+  it('never cuts the actions block when a message has too many blocks, and says what it dropped', () => {
+    const buttons = actions([button({ text: 'Approve', actionId: 'approve', value: 'id-1', style: 'primary' })]);
+    const fitted = fitMessage([...Array.from({ length: 60 }, (_, index) => section(`line ${index}`)), buttons]);
+
+    expect(fitted).toHaveLength(SLACK_LIMITS.blocksPerMessage);
+    expect(fitted.at(-1)).toEqual(buttons);
+    expect(fitted.at(-2)).toEqual(context(['… 12 more blocks']));
+    expect(fitted.at(-3)).toEqual(section('line 47'));
+  });
+
+  it('shortens a button label to 75 characters and keeps the confirm dialog within its limits', () => {
+    const element = button({ text: 'A'.repeat(100), actionId: 'abort', value: 'id', style: 'danger', confirm: { title: 'T'.repeat(200), text: 'Sure?', confirm: 'Abort', deny: 'Keep' } });
+
+    expect(element.text.text).toHaveLength(75);
+    expect(element.confirm?.title.text).toHaveLength(100);
+    expect(element.confirm?.style).toBe('danger');
+  });
+
+  it('refuses what Slack would reject outright: a value over 2,000 characters, an empty actions block', () => {
+    expect(() => button({ text: 'Go', actionId: 'go', value: 'x'.repeat(2001) })).toThrow(RangeError);
+    expect(() => actions([])).toThrow(RangeError);
   });
 });

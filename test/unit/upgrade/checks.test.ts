@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { blocking, preflight } from '../../../shared/upgrade/checks/index.ts';
-import { fixtureNodegroup, healthyCluster } from './snapshot-fixture.ts';
+import { fixtureNodegroup, healthyCluster, RECOMMENDED_AL2023, selfManagedGroup, workersTemplate } from './snapshot-fixture.ts';
 
 const hop = { from: '1.32', to: '1.33', now: new Date('2026-03-02T09:00:00Z') };
 
@@ -63,10 +63,33 @@ describe('pre-flight checks', () => {
     expect(withIps(200, 0).filter((finding) => finding.check === 'node-subnet-ips').map((finding) => finding.resource)).toEqual(['subnet/subnet-0b2']);
   });
 
-  it('report self-managed groups, louder when a refresh was asked for that eksops cannot do yet', () => {
-    const cluster = healthyCluster({ selfManagedGroups: ['legacy-workers'] });
-    expect(preflight(cluster, hop).filter((finding) => finding.check === 'self-managed').map((finding) => finding.severity)).toEqual(['INFO']);
-    expect(preflight(cluster, { ...hop, refreshSelfManaged: true }).filter((finding) => finding.check === 'self-managed').map((finding) => [finding.severity, finding.message])).toEqual([['WARN', 'self-managed node group: refreshSelfManaged is set, but eksops cannot refresh it yet']]);
+  it('say what happens to each self-managed group, with and without the opt-in (snapshot)', () => {
+    const groups = [
+      selfManagedGroup('al2023-workers', { recommendedImages: { ...RECOMMENDED_AL2023 } }),
+      selfManagedGroup('bottlerocket-arm', {
+        launchTemplate: workersTemplate({ name: 'br-lt', version: '$Latest', versionNumber: '7', imageId: 'ami-0br32arm', imageName: 'bottlerocket-aws-k8s-1.32-aarch64-v1.40.0-1a2b3c4d', ami: { family: 'BOTTLEROCKET', variant: 'standard', architecture: 'arm64', kubernetesVersion: '1.32' } }),
+        recommendedImages: { '1.32': 'ami-0br32armnew', '1.33': 'ami-0br33arm' },
+        outdatedInstances: 1,
+      }),
+      selfManagedGroup('al2-workers', { launchTemplate: workersTemplate({ imageId: 'ami-0al232', imageName: 'amazon-eks-node-1.32-v20260215', ami: { family: 'AL2', variant: 'standard', architecture: 'x86_64', kubernetesVersion: '1.32' } }), recommendedImages: { '1.32': 'ami-0al232' } }),
+      selfManagedGroup('custom-workers', { launchTemplate: workersTemplate({ imageId: 'ami-0golden', imageName: 'acme-golden-eks', ami: undefined }), recommendedImages: {} }),
+      selfManagedGroup('lc-workers', { launchTemplate: undefined, obstacle: 'launch-configuration', recommendedImages: {} }),
+      selfManagedGroup('spot-workers', { launchTemplate: undefined, obstacle: 'per-type-launch-templates', recommendedImages: {} }),
+      selfManagedGroup('ssm-workers', { launchTemplate: workersTemplate({ imageId: 'resolve:ssm:/acme/ami', imageName: undefined, ami: undefined }), obstacle: 'ssm-parameter-ami', recommendedImages: {} }),
+    ];
+    const cluster = healthyCluster({ selfManagedGroups: groups });
+    const ofSelfManaged = (refreshSelfManaged: boolean) => preflight(cluster, { ...hop, refreshSelfManaged }).filter((finding) => finding.resource.startsWith('autoscaling/'));
+    expect(ofSelfManaged(false).map((finding) => finding.severity)).toEqual(Array(groups.length).fill('INFO'));
+    expect(ofSelfManaged(false)).toMatchSnapshot();
+    expect(ofSelfManaged(true)).toMatchSnapshot();
+  });
+
+  it('block a hop that would leave a self-managed kubelet beyond the skew policy', () => {
+    const old = selfManagedGroup('old-workers', { launchTemplate: workersTemplate({ imageName: 'amazon-eks-node-al2023-x86_64-standard-1.29-v20240601', ami: { family: 'AL2023', variant: 'standard', architecture: 'x86_64', kubernetesVersion: '1.29' } }) });
+    expect(blocking(preflight(healthyCluster({ selfManagedGroups: [old] }), hop)).map((finding) => [finding.check, finding.resource, finding.message])).toEqual([['kubelet-skew', 'autoscaling/old-workers', 'kubelet 1.29 (its AMI) would be 4 minors behind 1.33 (at most 3)']]);
+    // One minor newer is within the policy: nothing blocks.
+    const newer = selfManagedGroup('old-workers', { launchTemplate: workersTemplate({ ami: { family: 'AL2023', variant: 'standard', architecture: 'x86_64', kubernetesVersion: '1.30' } }) });
+    expect(blocking(preflight(healthyCluster({ selfManagedGroups: [newer] }), hop))).toEqual([]);
   });
 
   it('block AL2 node groups from 1.33 on, not before', () => {

@@ -25,6 +25,22 @@ describe('waits sized to the stage', () => {
     });
     expect(wave).toEqual({ typicalSeconds: (20 + 4 * 8) * 60, worstSeconds: 2 * (20 + 4 * 8) * 60 });
   });
+
+  it('sizes an instance refresh by its slowest group: batches that keep 90 % in service, each a launch plus the warmup', () => {
+    const change = { launchTemplate: { id: 'lt-1', name: 'lt' }, sourceVersion: '3', fromImage: 'ami-a', toImage: 'ami-b', templateCurrent: false, mixedInstances: false };
+    const refresh = expectedDuration({
+      kind: 'self-managed',
+      clusterVersion: '1.33',
+      groups: [
+        // 4 instances: 10 % is less than one, so one at a time; 5 min warmup.
+        { ...change, name: 'small', desiredCapacity: 4, warmupSeconds: 300, instanceWarmup: 300 },
+        // 30 instances: 3 at a time, 10 batches of 3 + 1 min.
+        { ...change, name: 'large', desiredCapacity: 30, warmupSeconds: 60 },
+      ],
+    });
+    expect(refresh).toEqual({ typicalSeconds: (2 + 10 * (3 + 1)) * 60, worstSeconds: 2 * (2 + 10 * (3 + 1)) * 60 });
+    expect(expectedDuration({ kind: 'self-managed', clusterVersion: '1.33', groups: [{ ...change, name: 'empty', desiredCapacity: 0, warmupSeconds: 300 }] })).toEqual({ typicalSeconds: 120, worstSeconds: 240 });
+  });
 });
 
 describe('the maintenance window', () => {

@@ -2,25 +2,28 @@ import { describe, expect, it } from '@jest/globals';
 import { addonTarget, nextStep, planUpgrade } from '../../../shared/upgrade/plan.ts';
 import { describeStage } from '../../../shared/upgrade/stage.ts';
 import type { UpgradeSettings } from '../../../shared/upgrade/settings.ts';
-import { fixtureCatalog, fixtureNodegroup, healthyCluster } from './snapshot-fixture.ts';
+import { fixtureCatalog, fixtureNodegroup, healthyCluster, RECOMMENDED_AL2023, selfManagedGroup, workersTemplate } from './snapshot-fixture.ts';
 
 const settings: UpgradeSettings = { approval: false, approvalTimeoutMinutes: 60, canaryNodegroup: 'system', nodegroupMaxConcurrency: 2, addonResolveConflicts: 'PRESERVE', refreshSelfManaged: false };
 const now = new Date('2026-03-02T09:00:00Z');
+
+/** The fixture's hop to 1.33, up to the managed node groups, and its kube-proxy stage. */
+const HOP_TO_NODEGROUPS = [
+  'control plane 1.32 → 1.33',
+  'add-ons: vpc-cni v1.19.2-eksbuild.1 → v1.20.0-eksbuild.1, coredns v1.11.4-eksbuild.2 → v1.12.1-eksbuild.2',
+  // vpc-cni's default for 1.33 is two minors ahead: a second add-on stage, one minor at a time.
+  'add-ons: vpc-cni v1.20.0-eksbuild.1 → v1.21.1-eksbuild.1',
+  'canary node group → 1.33: system',
+  'node groups → 1.33: batch, gpu',
+  'node groups → 1.33: web',
+];
+const KUBE_PROXY_TO_133 = 'kube-proxy: kube-proxy v1.32.0-eksbuild.3 → v1.33.0-eksbuild.3';
 
 describe('the upgrade plan', () => {
   it('orders one hop: control plane, add-ons but kube-proxy, canary, waves of MaxConcurrency, kube-proxy', () => {
     const plan = planUpgrade(healthyCluster(), settings, '1.33', now);
     expect(plan.blockedAt).toBeUndefined();
-    expect(plan.stages.map(describeStage)).toEqual([
-      'control plane 1.32 → 1.33',
-      'add-ons: vpc-cni v1.19.2-eksbuild.1 → v1.20.0-eksbuild.1, coredns v1.11.4-eksbuild.2 → v1.12.1-eksbuild.2',
-      // vpc-cni's default for 1.33 is two minors ahead: a second add-on stage, one minor at a time.
-      'add-ons: vpc-cni v1.20.0-eksbuild.1 → v1.21.1-eksbuild.1',
-      'canary node group → 1.33: system',
-      'node groups → 1.33: batch, gpu',
-      'node groups → 1.33: web',
-      'kube-proxy: kube-proxy v1.32.0-eksbuild.3 → v1.33.0-eksbuild.3',
-    ]);
+    expect(plan.stages.map(describeStage)).toEqual([...HOP_TO_NODEGROUPS, KUBE_PROXY_TO_133]);
   });
 
   it('moves vpc-cni one minor version at a time, in successive add-on stages', () => {
@@ -61,5 +64,88 @@ describe('the upgrade plan', () => {
     const base = healthyCluster();
     const done = healthyCluster({ addons: base.addons.map((addon) => ({ ...addon, version: fixtureCatalog('1.32').addons[addon.name]?.defaultVersion ?? addon.version })) });
     expect(nextStep(done, settings, '1.32', now)).toEqual({ action: 'complete', version: '1.32' });
+  });
+
+  describe('self-managed groups', () => {
+    const optIn = { ...settings, refreshSelfManaged: true };
+    const kinds = (cluster: ReturnType<typeof healthyCluster>, using = optIn) => planUpgrade(cluster, using, '1.33', now).stages.map(describeStage);
+
+    it('are refreshed after the managed node groups and before kube-proxy, onto the recommended AMI of each version', () => {
+      expect(kinds(healthyCluster({ selfManagedGroups: [selfManagedGroup()] }))).toEqual([
+        // Behind at the current version already: brought level before the hop, like a lagging node group.
+        'self-managed groups → 1.32 (instance refresh): legacy-workers ami-0al2023x8632a → ami-0al2023x8632b',
+        ...HOP_TO_NODEGROUPS,
+        'self-managed groups → 1.33 (instance refresh): legacy-workers ami-0al2023x8632b → ami-0al2023x8633b',
+        KUBE_PROXY_TO_133,
+      ]);
+    });
+
+    it('carry what the refresh needs: the template, the source version, the AMIs, a warmup when the group sets none', () => {
+      const step = nextStep(healthyCluster({ selfManagedGroups: [selfManagedGroup()] }), optIn, '1.33', now);
+      expect(step).toEqual({
+        action: 'start',
+        findings: [],
+        stage: {
+          kind: 'self-managed',
+          clusterVersion: '1.32',
+          groups: [{ name: 'legacy-workers', launchTemplate: { id: 'lt-0workers', name: 'workers-lt' }, sourceVersion: '3', fromImage: 'ami-0al2023x8632a', toImage: RECOMMENDED_AL2023['1.32'], templateCurrent: false, mixedInstances: false, desiredCapacity: 4, warmupSeconds: 300, instanceWarmup: 300 }],
+        },
+      });
+      const withWarmup = nextStep(healthyCluster({ selfManagedGroups: [selfManagedGroup('legacy-workers', { defaultInstanceWarmup: 120 })] }), optIn, '1.33', now);
+      expect(withWarmup).toMatchObject({ stage: { groups: [{ warmupSeconds: 120 }] } });
+      // The group's own DefaultInstanceWarmup applies: no InstanceWarmup preference overrides it.
+      expect(withWarmup.action === 'start' && withWarmup.stage.kind === 'self-managed' ? withWarmup.stage.groups[0]?.instanceWarmup : 'no stage').toBeUndefined();
+    });
+
+    it('are not planned without the opt-in: reported, nothing else', () => {
+      const plan = planUpgrade(healthyCluster({ selfManagedGroups: [selfManagedGroup()] }), settings, '1.33', now);
+      expect(plan.stages.filter((stage) => stage.kind === 'self-managed')).toEqual([]);
+      expect(plan.findings.filter((finding) => finding.resource === 'autoscaling/legacy-workers').map((finding) => [finding.severity, finding.message])).toEqual([['INFO', 'self-managed node group: eksops does not upgrade it (upgrade.refreshSelfManaged is off)']]);
+    });
+
+    it('leave a group on a launch configuration or a custom AMI alone, and say why', () => {
+      const launchConfiguration = selfManagedGroup('lc-workers', { launchTemplate: undefined, obstacle: 'launch-configuration', recommendedImages: {} });
+      // A name that is not an EKS-optimized one: observe sets no `ami`, and reads no recommended AMIs for it.
+      const custom = selfManagedGroup('custom-workers', { launchTemplate: { id: 'lt-0custom', name: 'custom-lt', version: '1', versionNumber: '1', mixedInstances: false, imageId: 'ami-0golden', imageName: 'acme-golden-eks-1.32' }, recommendedImages: {} });
+      const plan = planUpgrade(healthyCluster({ selfManagedGroups: [custom, launchConfiguration] }), optIn, '1.33', now);
+      expect(plan.stages.filter((stage) => stage.kind === 'self-managed')).toEqual([]);
+      expect(plan.findings.filter((finding) => finding.check === 'self-managed').map((finding) => [finding.severity, finding.resource, finding.message])).toEqual([
+        ['WARN', 'autoscaling/custom-workers', 'self-managed node group: eksops will not refresh it: its AMI ami-0golden is not an EKS-optimized one (custom, or no longer readable)'],
+        ['WARN', 'autoscaling/lc-workers', 'self-managed node group: eksops will not refresh it: it launches from a launch configuration, which an instance refresh cannot take as its desired configuration'],
+      ]);
+    });
+
+    it('plan nothing for a group already on the recommended AMI, and refresh only the instances when the template has it', () => {
+      const level = selfManagedGroup('legacy-workers', { launchTemplate: workersTemplate({ imageId: RECOMMENDED_AL2023['1.32'] }) });
+      const base = healthyCluster();
+      const done = healthyCluster({ addons: base.addons.map((addon) => ({ ...addon, version: fixtureCatalog('1.32').addons[addon.name]?.defaultVersion ?? addon.version })), selfManagedGroups: [level] });
+      expect(nextStep(done, optIn, '1.32', now)).toEqual({ action: 'complete', version: '1.32' });
+      // $Latest already names the recommended AMI (a version created before a refresh failed), 2 instances still run the old one.
+      const lagging = healthyCluster({ ...done, selfManagedGroups: [{ ...level, outdatedInstances: 2, launchTemplate: workersTemplate({ imageId: RECOMMENDED_AL2023['1.32'], version: '$Latest', versionNumber: '4' }) }] });
+      expect(nextStep(lagging, optIn, '1.32', now)).toMatchObject({ action: 'start', stage: { kind: 'self-managed', groups: [{ name: 'legacy-workers', sourceVersion: '4', templateCurrent: true, toImage: RECOMMENDED_AL2023['1.32'] }] } });
+    });
+
+    it('refresh as many groups at a time as node groups, and wait for a refresh already running', () => {
+      const groups = ['a-workers', 'b-workers', 'c-workers'].map((name) => selfManagedGroup(name));
+      const stages = planUpgrade(healthyCluster({ selfManagedGroups: groups }), optIn, '1.32', now).stages;
+      expect(stages.map((stage) => (stage.kind === 'self-managed' ? stage.groups.map((group) => group.name) : []))).toEqual([['a-workers', 'b-workers'], ['c-workers']]);
+      const running = { id: '5f1e-refresh', type: 'InstanceRefresh', autoScalingGroup: 'a-workers' };
+      expect(nextStep(healthyCluster({ selfManagedGroups: groups, runningUpdates: [running] }), optIn, '1.33', now)).toEqual({ action: 'await-running', updates: [running] });
+    });
+
+    it('do not refresh an AL2 group past 1.32, where AWS publishes no AL2 AMI, and say so', () => {
+      const al2 = selfManagedGroup('al2-workers', {
+        launchTemplate: workersTemplate({ imageId: 'ami-0al2x8632b', imageName: 'amazon-eks-node-1.32-v20260215', ami: { family: 'AL2', variant: 'standard', architecture: 'x86_64', kubernetesVersion: '1.32' } }),
+        recommendedImages: { '1.32': 'ami-0al2x8632b' },
+      });
+      const plan = planUpgrade(healthyCluster({ selfManagedGroups: [al2] }), optIn, '1.33', now);
+      expect(plan.stages.filter((stage) => stage.kind === 'self-managed')).toEqual([]);
+      expect(plan.findings.find((finding) => finding.resource === 'autoscaling/al2-workers')).toMatchObject({
+        severity: 'WARN',
+        message: 'self-managed node group: no AL2 standard x86_64 AMI is published for 1.33; eksops will not refresh it',
+        evidence: expect.stringContaining('SSM /aws/service/eks/optimized-ami/1.33/amazon-linux-2/recommended/image_id: not found'),
+        remedy: expect.stringContaining('Amazon Linux 2 AMIs end at 1.32'),
+      });
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { ClusterSnapshot, NodegroupSnapshot } from '../../../shared/upgrade/snapshot.ts';
+import type { ClusterSnapshot, LaunchTemplateUse, NodegroupSnapshot, SelfManagedGroupSnapshot } from '../../../shared/upgrade/snapshot.ts';
 
 /** A healthy 1.32 cluster with 4 add-ons and 4 node groups, as observe.ts would read it from the sandbox. */
 export function healthyCluster(overrides: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
@@ -65,4 +65,35 @@ export function fixtureCatalog(version: string): ClusterSnapshot['addonCatalogs'
   const found = healthyCluster().addonCatalogs.find((catalog) => catalog.kubernetesVersion === version);
   if (!found) throw new Error(`the fixture has no catalog for ${version}`);
   return found;
+}
+
+/** Recommended AL2023 standard x86_64 AMIs of the fixture, per version (what the public SSM parameters say). */
+export const RECOMMENDED_AL2023 = { '1.32': 'ami-0al2023x8632b', '1.33': 'ami-0al2023x8633b', '1.34': 'ami-0al2023x8634b' } as const;
+
+/** Launch template `workers-lt` version 3, named explicitly, on an older AL2023 1.32 release; `overrides` change it. */
+export function workersTemplate(overrides: Partial<LaunchTemplateUse> = {}): LaunchTemplateUse {
+  return {
+    id: 'lt-0workers',
+    name: 'workers-lt',
+    version: '3',
+    versionNumber: '3',
+    mixedInstances: false,
+    imageId: 'ami-0al2023x8632a',
+    imageName: 'amazon-eks-node-al2023-x86_64-standard-1.32-v20250101',
+    ami: { family: 'AL2023', variant: 'standard', architecture: 'x86_64', kubernetesVersion: '1.32' },
+    ...overrides,
+  };
+}
+
+/** A self-managed group on {@link workersTemplate}, 4 instances all on its AMI, no DefaultInstanceWarmup. */
+export function selfManagedGroup(name = 'legacy-workers', overrides: Partial<SelfManagedGroupSnapshot> = {}): SelfManagedGroupSnapshot {
+  return {
+    name,
+    desiredCapacity: 4,
+    healthCheckGracePeriod: 0,
+    launchTemplate: workersTemplate(),
+    outdatedInstances: 0,
+    recommendedImages: { ...RECOMMENDED_AL2023 },
+    ...overrides,
+  };
 }
