@@ -39,7 +39,7 @@ export async function finishUpgrade(event: FinishEvent, deps: UpgradeDeps): Prom
   }
   if (run?.step.action === 'deferred') return { outcome: 'deferred' };
   // A window that found the cluster already at its target says nothing: every window would otherwise post.
-  if (run && run.timeline.length > 0) await deps.notifier.send(completionNotification(name, run.target, run.timeline, run.startedAt, now, run.fargateProfiles ?? []));
+  if (run && run.timeline.length > 0) await deps.notifier.send(completionNotification(name, run.target, run.timeline, run.startedAt, now, run.fargateProfiles ?? [], run.approval.answer?.by));
   else logger.info('nothing to upgrade', { cluster: name, target: run?.target });
   return { outcome: 'complete' };
 }

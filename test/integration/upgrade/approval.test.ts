@@ -54,6 +54,7 @@ describe('the approval gate', () => {
     // The approver is kept in the run; the first change came after the click.
     const firstChange = eksChanges(box)[0];
     expect(firstChange?.at.getTime()).toBeGreaterThanOrEqual(request.receivedAt.getTime() + 10 * 60_000);
+    expect(box.slack.messages.at(-1)?.body).toMatch(/complete: 1\.33.*Approved by\*\\n<@U0SANDBOXSRE>/);
     expect(await lockItem(box)).toBeUndefined();
   });
 
