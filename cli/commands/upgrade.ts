@@ -5,6 +5,7 @@ import { clusterVersions, executionName, runUpgrade, seedUpgradeFleet, withUpgra
 import { AwsClientFactory } from '../../shared/aws/client-factory.ts';
 import { loadConfigFile } from '../../shared/config/load.ts';
 import type { Config } from '../../shared/config/schema.ts';
+import { type Clock, systemClock } from '../../shared/time/clock.ts';
 import { observeCluster } from '../../shared/upgrade/observe.ts';
 import { finalTarget, planUpgrade } from '../../shared/upgrade/plan.ts';
 import { planLines } from '../../shared/upgrade/plan-report.ts';
@@ -15,11 +16,12 @@ import type { CliIo, Command } from '../command.ts';
 
 const configFile = (value: unknown) => (typeof value === 'string' ? value : existsSync('eksops.config.yml') ? 'eksops.config.yml' : 'eksops.config.example.yml');
 
-async function printPlan(clients: UpgradeClients, config: Config, cluster: string, to: string | undefined, now: Date, io: CliIo): Promise<number> {
+async function printPlan(clients: UpgradeClients, config: Config, cluster: string, to: string | undefined, clock: Clock, io: CliIo): Promise<number> {
   const configured = clusterUpgradeConfig(config, cluster);
   const settings = configured?.settings ?? config.upgrade.defaults;
   const requested = to ?? settings.targetVersion;
-  const snapshot = await observeCluster(clients, cluster, { now, ...(requested ? { upTo: requested } : {}) });
+  const now = clock.now();
+  const snapshot = await observeCluster(clients, cluster, { now, ...(requested ? { upTo: requested } : {}), ...(settings.kubernetesChecks ? { kubernetes: { clock } } : {}) });
   const target = finalTarget(snapshot, requested);
   const plan = planUpgrade(snapshot, settings, target, now);
   for (const line of planLines(cluster, snapshot.version, target, plan)) io.out(line);
@@ -51,7 +53,7 @@ const plan: Command = {
       const sandbox = await startSandbox({ configure: withUpgrades() });
       try {
         seedUpgradeFleet(sandbox, cluster);
-        return await printPlan(upgradeClientsFor(sandbox.aws.clients, sandbox.aws.here), sandbox.config, cluster, to, sandbox.aws.clock.now(), io);
+        return await printPlan(upgradeClientsFor(sandbox.aws.clients, sandbox.aws.here), sandbox.config, cluster, to, sandbox.aws.clock, io);
       } finally {
         await sandbox.close();
       }
@@ -61,7 +63,7 @@ const plan: Command = {
     const factory = new AwsClientFactory({ defaultRegion: region, accounts: config.accounts });
     const configured = clusterUpgradeConfig(config, cluster, region);
     const target = { region, ...(configured?.accountId ? { accountId: configured.accountId } : {}) };
-    return printPlan(upgradeClientsFor(factory, target), config, cluster, to, new Date(), io);
+    return printPlan(upgradeClientsFor(factory, target), config, cluster, to, systemClock, io);
   },
 };
 

@@ -23,6 +23,9 @@ export interface SandboxAwsOptions {
  * to handlers in place of the production factory. Retries keep the SDK's real strategy with a 1 ms backoff
  * so a throttling test exercises the retry path without waiting.
  */
+/** What every sandbox client signs with (the sandbox's Kubernetes API checks EKS tokens against it). */
+export const SANDBOX_CREDENTIALS = { accessKeyId: 'ASIASANDBOX', secretAccessKey: 'sandbox' };
+
 export function createSandboxAws(options: SandboxAwsOptions = {}) {
   const clock = new VirtualClock(options.start);
   const account = new SandboxAccount({ clock, accountId: options.accountId, defaultRegion: options.region });
@@ -39,7 +42,7 @@ export function createSandboxAws(options: SandboxAwsOptions = {}) {
     defaultRegion: account.defaultRegion,
     ownAccountId: account.accountId,
     accounts: (options.otherAccounts ?? []).map((id) => ({ id, roleArn: `arn:aws:iam::${id}:role/eksops` })),
-    credentials: { accessKeyId: 'ASIASANDBOX', secretAccessKey: 'sandbox' },
+    credentials: SANDBOX_CREDENTIALS,
     retryStrategy: new ConfiguredRetryStrategy(4, 1),
     plugins: (target) => [sandboxPlugin(account, target)],
   });

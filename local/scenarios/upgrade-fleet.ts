@@ -6,6 +6,9 @@ import { APPROVE_ACTION } from '../../shared/upgrade/approval.ts';
 import { type Click, clickEvent } from '../sinks/slack-interactions.ts';
 import type { SlackSinkMessage } from '../sinks/slack-sink.ts';
 import type { Config } from '../../shared/config/schema.ts';
+import type { PodDisruptionBudget } from '../../shared/k8s/client.ts';
+import { SANDBOX_CREDENTIALS } from '../account/sandbox-aws.ts';
+import { FakeKubernetesApi } from '../k8s/fake-api-server.ts';
 import type { ExecutionResult } from '../stepfunctions/runner.ts';
 import { scheduleInput, scheduleLogicalId } from '../../shared/upgrade/schedules.ts';
 import type { Timeline } from './timeline.ts';
@@ -49,7 +52,7 @@ export function seedUpgradeFleet(sandbox: Sandbox, cluster: string, options: Fle
 }
 
 /** The sandbox configuration with upgrades on: every cluster gets a window, `canary` is the canary group. */
-export function withUpgrades(settings: { durationMinutes?: number; maxConcurrency?: number; canary?: string; approval?: boolean; approvalTimeoutMinutes?: number } = {}) {
+export function withUpgrades(settings: { durationMinutes?: number; maxConcurrency?: number; canary?: string; approval?: boolean; approvalTimeoutMinutes?: number; kubernetesChecks?: boolean } = {}) {
   return (config: Config): Config => ({
     ...config,
     upgrade: {
@@ -61,6 +64,7 @@ export function withUpgrades(settings: { durationMinutes?: number; maxConcurrenc
         nodegroupMaxConcurrency: settings.maxConcurrency ?? 2,
         approval: settings.approval ?? false,
         ...(settings.approvalTimeoutMinutes ? { approvalTimeoutMinutes: settings.approvalTimeoutMinutes } : {}),
+        ...(settings.kubernetesChecks ? { kubernetesChecks: true } : {}),
       },
     },
     clusters: config.clusters.map((cluster) => ({ ...cluster, maintenanceWindow: { schedule: 'cron(0 2 ? * SUN *)', timezone: 'UTC', durationMinutes: settings.durationMinutes ?? 600 } })),
@@ -140,4 +144,15 @@ export async function pressButton(sandbox: Sandbox, message: SlackSinkMessage, a
   const event = clickEvent({ message, actionId, userId, clock: sandbox.aws.clock, ...overrides });
   // The click is one instant: the upgrade it lets go on does not run ahead while the function still answers Slack.
   return (await sandbox.aws.clock.instant(() => sandbox.lambda.invoke('upgradeApproval', event))) as { statusCode: number; body: string };
+}
+
+/**
+ * The cluster's Kubernetes API, as eksops reaches it with upgrade.kubernetesChecks: a loopback HTTPS server
+ * (its own CA) that checks each EKS token against the sandbox's credentials, connected to the cluster's
+ * DescribeCluster endpoint. Stop it with `api.stop()`.
+ */
+export async function startKubernetesApi(sandbox: Sandbox, cluster: string, podDisruptionBudgets: PodDisruptionBudget[] = []): Promise<FakeKubernetesApi> {
+  const api = await FakeKubernetesApi.start({ clusterName: cluster, credentials: SANDBOX_CREDENTIALS, clock: sandbox.aws.clock, podDisruptionBudgets });
+  sandbox.aws.services.eks.connectKubernetesApi(sandbox.aws.here, cluster, { endpoint: api.endpoint, certificateAuthorityData: api.certificateAuthorityData });
+  return api;
 }

@@ -1,6 +1,7 @@
 import type { Scenario } from './scenario.ts';
 import { APPROVE_ACTION } from '../../shared/upgrade/approval.ts';
-import { approvalRequest, clusterVersions, pressButton, runUpgrade, seedUpgradeFleet, withUpgrades } from './upgrade-fleet.ts';
+import { podDisruptionBudget } from '../k8s/fake-api-server.ts';
+import { approvalRequest, clusterVersions, pressButton, runUpgrade, seedUpgradeFleet, startKubernetesApi, withUpgrades } from './upgrade-fleet.ts';
 
 const slackText = (sandbox: { slack: { messages: readonly { body: string }[] } }) => sandbox.slack.messages.map((message) => message.body).join('\n');
 
@@ -90,4 +91,29 @@ export const upgradeApproval: Scenario = {
   },
 };
 
-export const UPGRADE_SCENARIOS: readonly Scenario[] = [upgradeTwoHops, upgradeWindowResume, upgradePodEviction, upgradeApproval];
+/** The same PodDisruptionBudget as upgrade-pod-eviction-failure, found by pre-flight before anything changes. */
+export const upgradePdbPreflight: Scenario = {
+  name: 'upgrade-pdb-preflight',
+  title: 'With kubernetesChecks, pre-flight reads the PodDisruptionBudgets and blocks the hop before any change',
+  sandbox: { configure: withUpgrades({ durationMinutes: 600, kubernetesChecks: true }) },
+  async run({ sandbox, step, check, timeline }) {
+    seedUpgradeFleet(sandbox, 'prod-eu', { nodegroups: 2 });
+    step('prod-eu runs payments/ledger with 3 replicas, one not Ready, and a PodDisruptionBudget minAvailable: 2');
+    const pinned = podDisruptionBudget({ namespace: 'payments', name: 'ledger', minAvailable: 2, status: { disruptionsAllowed: 0, currentHealthy: 2, desiredHealthy: 2, expectedPods: 3 } });
+    const api = await startKubernetesApi(sandbox, 'prod-eu', [pinned]);
+    try {
+      const blocked = await runUpgrade(sandbox, { cluster: 'prod-eu', targetVersion: '1.33' }, timeline);
+      check(`the run stopped at pre-flight (${blocked.status}); EKS is untouched`, blocked.status === 'FAILED' && sandbox.aws.account.changes.every((change) => change.service !== 'eks'));
+      check('Slack names the budget, its numbers and the remedy', /pdb\/payments\/ledger/.test(slackText(sandbox)) && /disruptionsAllowed=0/.test(slackText(sandbox)));
+      check('eksops read the budgets through the cluster API with a verified EKS token', api.requests.some((request) => request.status === 200) && api.requests.every((request) => request.status !== 401));
+      step('The team fixes the not-Ready pod: the budget allows one disruption; the next window starts');
+      api.setPodDisruptionBudgets([podDisruptionBudget({ namespace: 'payments', name: 'ledger', minAvailable: 2, status: { disruptionsAllowed: 1, currentHealthy: 3, desiredHealthy: 2, expectedPods: 3 } })]);
+      const rerun = await runUpgrade(sandbox, { cluster: 'prod-eu', targetVersion: '1.33' }, timeline);
+      check(`the upgrade completes (${rerun.status})`, rerun.status === 'SUCCEEDED' && clusterVersions(sandbox, 'prod-eu').cluster === '1.33');
+    } finally {
+      await api.stop();
+    }
+  },
+};
+
+export const UPGRADE_SCENARIOS: readonly Scenario[] = [upgradeTwoHops, upgradeWindowResume, upgradePodEviction, upgradeApproval, upgradePdbPreflight];

@@ -21,8 +21,8 @@ const ADOPTED_DURATION = { typicalSeconds: 10 * 60, worstSeconds: 60 * 60 };
 export async function advanceUpgrade(run: RunState, deps: UpgradeDeps): Promise<RunState> {
   const now = deps.clock.now();
   const clients = upgradeClients(deps, run.cluster);
-  const snapshot = await observeCluster(clients, run.cluster.name, { now, upTo: run.target });
   const settings = clusterUpgradeConfig(deps.config, run.cluster.name, run.cluster.region)?.settings ?? deps.config.upgrade.defaults;
+  const snapshot = await observeCluster(clients, run.cluster.name, { now, upTo: run.target, ...(settings.kubernetesChecks ? { kubernetes: { clock: deps.clock } } : {}) });
   const step = nextStep(snapshot, settings, run.target, now);
   switch (step.action) {
     case 'complete':

@@ -38,7 +38,7 @@ export async function beginUpgrade(event: { request: unknown; executionName: str
 
   const requested = request.targetVersion ?? configured.settings.targetVersion;
   const clients = upgradeClients(deps, cluster);
-  const snapshot = await observeCluster(clients, cluster.name, { now, ...(requested ? { upTo: requested } : {}) });
+  const snapshot = await observeCluster(clients, cluster.name, { now, ...(requested ? { upTo: requested } : {}), ...(configured.settings.kubernetesChecks ? { kubernetes: { clock: deps.clock } } : {}) });
   const target = finalTarget(snapshot, requested);
   const plan = planUpgrade(snapshot, configured.settings, target, now);
   logger.info('upgrade planned', { cluster: cluster.name, from: snapshot.version, target, stages: plan.stages.length, blockedAt: plan.blockedAt });

@@ -14,18 +14,29 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-eks';
 import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
+import type { Cluster } from '@aws-sdk/client-eks';
+import { KubernetesClient, KubernetesClientError } from '../k8s/client.ts';
+import type { Clock } from '../time/clock.ts';
 import type { UpgradeClients } from './eks-port.ts';
 import { ClusterGoneError } from './errors.ts';
+import { observePodDisruptionBudgets } from './observe-pod-disruption-budgets.ts';
 import { observeSelfManaged } from './observe-self-managed.ts';
 import { collect, mapLimited } from './reads.ts';
-import type { AddonCatalog, AddonSnapshot, ClusterSnapshot, InsightSnapshot, NodegroupSnapshot, OfferedVersion, RunningUpdate } from './snapshot.ts';
+import type { AddonCatalog, AddonSnapshot, ClusterSnapshot, InsightSnapshot, NodegroupSnapshot, OfferedVersion, PdbObservation, RunningUpdate } from './snapshot.ts';
 import { compareMinor, nextMinor } from './versions.ts';
 
 /**
  * Reads what the decisions need, read-only. `upTo` bounds the add-on catalogs read (one DescribeAddonVersions
  * per Kubernetes version between the cluster's and the target).
  */
-export async function observeCluster(clients: UpgradeClients, name: string, options: { upTo?: string; now: Date }): Promise<ClusterSnapshot> {
+export interface ObserveOptions {
+  upTo?: string;
+  now: Date;
+  /** Read the cluster's Kubernetes API too (upgrade.kubernetesChecks): its PodDisruptionBudgets. */
+  kubernetes?: { clock: Clock };
+}
+
+export async function observeCluster(clients: UpgradeClients, name: string, options: ObserveOptions): Promise<ClusterSnapshot> {
   const { eks } = clients;
   let cluster;
   try {
@@ -54,10 +65,11 @@ export async function observeCluster(clients: UpgradeClients, name: string, opti
   for (let next = nextMinor(version); compareMinor(next, target) <= 0; next = nextMinor(next)) {
     if (offeredVersions.some((offer) => offer.version === next)) catalogVersions.push(next);
   }
-  const [addonCatalogs, selfManaged] = await Promise.all([
+  const [addonCatalogs, selfManaged, podDisruptionBudgets] = await Promise.all([
     Promise.all(catalogVersions.map((kubernetesVersion) => addonCatalog(clients, kubernetesVersion))),
     // The recommended AMIs are read for the same versions as the add-on catalogs: every hop of the plan.
     observeSelfManaged(clients, name, catalogVersions),
+    options.kubernetes ? readPodDisruptionBudgets(clients, cluster, options.kubernetes.clock) : Promise.resolve(undefined),
   ]);
   const subnetIds = [...new Set([...(cluster.resourcesVpcConfig?.subnetIds ?? []), ...nodegroups.flatMap((nodegroup) => nodegroup.snapshot.subnets)])];
   const subnets = subnetIds.length ? ((await clients.ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }))).Subnets ?? []) : [];
@@ -75,6 +87,7 @@ export async function observeCluster(clients: UpgradeClients, name: string, opti
     insights,
     subnets: subnets.map((subnet) => ({ id: subnet.SubnetId ?? '', availableIps: subnet.AvailableIpAddressCount ?? 0 })),
     fargateProfiles,
+    ...(podDisruptionBudgets ? { podDisruptionBudgets } : {}),
     selfManagedGroups: selfManaged.groups,
     runningUpdates: [...clusterUpdates, ...nodegroups.flatMap((nodegroup) => nodegroup.running), ...addons.flatMap((addon) => addon.running), ...selfManaged.running],
     observedAt: options.now.toISOString(),
@@ -172,4 +185,19 @@ async function addonCatalog(clients: UpgradeClients, kubernetesVersion: string):
 
 function definedOnly<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}
+
+/**
+ * The PodDisruptionBudgets, through the cluster's API with the credentials of the EKS client (the cluster's
+ * account). A cluster without an endpoint or CA yet is reported like an unreadable API, never thrown.
+ */
+async function readPodDisruptionBudgets(clients: UpgradeClients, cluster: Cluster, clock: Clock): Promise<PdbObservation> {
+  try {
+    const region = await clients.eks.config.region();
+    const client = KubernetesClient.forEksCluster(cluster, { region, credentials: clients.eks.config.credentials, clock });
+    return await observePodDisruptionBudgets(client);
+  } catch (error) {
+    if (error instanceof KubernetesClientError) return { error: `${error.name}: ${error.message}`, remedy: error.remedy };
+    throw error;
+  }
 }

@@ -7,8 +7,9 @@ import { describeStage, type Stage } from './stage.ts';
 
 /** The upgrade's Slack messages: start (the plan), each stage done, deferral, failure, completion. */
 
-function findingLine(finding: Finding): string {
-  return `*${finding.severity}* ${inlineCode(finding.resource)} ${escapeMrkdwn(finding.message)} — _${escapeMrkdwn(finding.remedy)}_`;
+function findingLine(finding: Finding, withEvidence = false): string {
+  const evidence = withEvidence && finding.evidence ? ` (${escapeMrkdwn(finding.evidence)})` : '';
+  return `*${finding.severity}* ${inlineCode(finding.resource)} ${escapeMrkdwn(finding.message)}${evidence} — _${escapeMrkdwn(finding.remedy)}_`;
 }
 
 export function minutes(fromIso: string, toIso: string): string {
@@ -24,7 +25,7 @@ export function startNotification(cluster: string, from: string, target: string,
       header(from === target ? `Upgrade of ${cluster}: resuming at ${from}` : `Upgrade of ${cluster}: ${from} → ${target}`),
       section(`${opening}; the window closes at ${closesAt.slice(11, 16)} UTC.`),
       list(stages.map((stage, index) => `${index + 1}. ${escapeMrkdwn(describeStage(stage))}`), { title: '*Plan*', maxItems: 40 }),
-      ...(findings.length > 0 ? [list(findings.map(findingLine), { title: '*Pre-flight findings*', maxItems: 20 })] : []),
+      ...(findings.length > 0 ? [list(findings.map((finding) => findingLine(finding)), { title: '*Pre-flight findings*', maxItems: 20 })] : []),
     ],
   };
 }
@@ -61,7 +62,8 @@ export function failureNotification(cluster: string, what: string, errors: reado
 export function blockedNotification(cluster: string, hop: { from: string; to: string }, findings: readonly Finding[]): Notification {
   return {
     capability: 'upgrade',
-    blocks: [header(`Upgrade of ${cluster} blocked: ${hop.from} → ${hop.to}`), list(findings.map(findingLine), { title: '*Pre-flight findings*', maxItems: 30 })],
+    // What blocks is shown with its evidence: it is what people must act on.
+    blocks: [header(`Upgrade of ${cluster} blocked: ${hop.from} → ${hop.to}`), list(findings.map((finding) => findingLine(finding, finding.severity === 'BLOCK')), { title: '*Pre-flight findings*', maxItems: 30 })],
   };
 }
 

@@ -105,6 +105,10 @@ export interface SelfManagedGroupSnapshot {
   recommendedImages: Record<string, string>;
 }
 
+import type { PdbObservation } from './checks/pod-disruption-budgets.ts';
+
+export type { PdbObservation, PdbSnapshot } from './checks/pod-disruption-budgets.ts';
+
 export interface ClusterSnapshot {
   name: string;
   version: string;
@@ -125,6 +129,8 @@ export interface ClusterSnapshot {
   selfManagedGroups: SelfManagedGroupSnapshot[];
   /** Fargate profile names: eksops cannot restart their pods, it names them. */
   fargateProfiles: string[];
+  /** The cluster's PodDisruptionBudgets, read from its Kubernetes API when `kubernetesChecks` is on; absent otherwise. */
+  podDisruptionBudgets?: PdbObservation;
   /** When observed (ISO 8601). */
   observedAt: string;
 }

@@ -222,6 +222,13 @@ export class SandboxEks implements SandboxService {
     this.#record(target, name).cluster.health = { issues };
   }
 
+  /** Points the cluster's API endpoint and CA (DescribeCluster) at a Kubernetes API the test runs (local/k8s). */
+  connectKubernetesApi(target: AccountRegion, name: string, api: { endpoint: string; certificateAuthorityData: string }): void {
+    const { cluster } = this.#record(target, name);
+    cluster.endpoint = api.endpoint;
+    cluster.certificateAuthority = { data: api.certificateAuthorityData };
+  }
+
   /** The cluster disappears (deleted by someone else); later calls answer ResourceNotFoundException. */
   removeCluster(target: AccountRegion, name: string): void {
     this.#clusters.delete(this.#key(target, name));

@@ -21,6 +21,11 @@ export const ClusterUpgradeSchema = z.strictObject({
   canaryNodegroup: z.string().min(1).optional(),
   nodegroupMaxConcurrency: z.number().int().min(1).max(20).default(1),
   addonResolveConflicts: z.enum(['NONE', 'OVERWRITE', 'PRESERVE']).default('PRESERVE'),
+  /**
+   * Read the cluster's Kubernetes API before each hop (PodDisruptionBudgets that would stall node drains).
+   * Needs an EKS access entry for eksops's upgrade roles with AmazonEKSViewPolicy, and an endpoint Lambda reaches.
+   */
+  kubernetesChecks: z.boolean().default(false),
   /** Refresh self-managed Auto Scaling groups onto the EKS-optimized AMI with an Instance Refresh. */
   refreshSelfManaged: z.boolean().default(false),
 });

@@ -1,35 +1,6 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, Checksum, SourceData } from '@smithy/types';
-
-/** SHA-256 for SignatureV4 from node:crypto (HMAC when given a secret), without another dependency. */
-class NodeSha256 implements Checksum {
-  readonly #secret: SourceData | undefined;
-  #hash: Hash | Hmac;
-
-  constructor(secret?: SourceData) {
-    this.#secret = secret;
-    this.#hash = this.#fresh();
-  }
-
-  update(data: Uint8Array | string): void {
-    this.#hash.update(data);
-  }
-
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.#hash.digest());
-  }
-
-  reset(): void {
-    this.#hash = this.#fresh();
-  }
-
-  #fresh(): Hash | Hmac {
-    if (this.#secret === undefined) return createHash('sha256');
-    const key = typeof this.#secret === 'string' ? this.#secret : Buffer.from(this.#secret as Uint8Array);
-    return createHmac('sha256', key);
-  }
-}
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { NodeSha256 } from '../../aws/node-sha256.ts';
 
 /**
  * Signs a request with the function's role: Amazon OpenSearch Service (`es`), OpenSearch Serverless (`aoss`),

@@ -7,6 +7,7 @@ import { checkHealth } from './health.ts';
 import { checkInsights } from './insights.ts';
 import { checkNodeImages } from './node-images.ts';
 import { checkNodegroupVersions } from './nodegroup-versions.ts';
+import { checkPodDisruptionBudgets } from './pod-disruption-budgets.ts';
 import { checkSelfManaged } from './self-managed.ts';
 import { checkSupportDates } from './support-dates.ts';
 import { checkTargetVersion } from './target-version.ts';
@@ -28,8 +29,19 @@ export function preflight(cluster: ClusterSnapshot, hop: HopContext): Finding[] 
     ...checkNodeImages(cluster, hop),
     ...checkSupportDates(cluster, hop),
     ...checkSelfManaged(cluster, hop, hop.refreshSelfManaged ?? false),
+    ...podDisruptionBudgetFindings(cluster, hop),
   ];
   return findings.map((finding, index) => ({ finding, index })).sort((a, b) => SEVERITY_ORDER[a.finding.severity] - SEVERITY_ORDER[b.finding.severity] || a.index - b.index).map(({ finding }) => finding);
+}
+
+/**
+ * A PDB stops drains, and only managed node groups are drained by a stage: a cluster without any (Fargate,
+ * Karpenter, self-managed nodes only) gets the same findings as warnings.
+ */
+function podDisruptionBudgetFindings(cluster: ClusterSnapshot, hop: HopContext): Finding[] {
+  const findings = checkPodDisruptionBudgets(cluster.podDisruptionBudgets, hop);
+  if (cluster.nodegroups.length > 0) return findings;
+  return findings.map((finding) => (finding.severity === 'BLOCK' ? { ...finding, severity: 'WARN' as const, message: `${finding.message} (no managed node group to drain in this cluster: a warning)` } : finding));
 }
 
 export function blocking(findings: readonly Finding[]): Finding[] {

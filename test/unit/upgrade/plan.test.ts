@@ -4,7 +4,7 @@ import { describeStage } from '../../../shared/upgrade/stage.ts';
 import type { UpgradeSettings } from '../../../shared/upgrade/settings.ts';
 import { fixtureCatalog, fixtureNodegroup, healthyCluster, RECOMMENDED_AL2023, selfManagedGroup, workersTemplate } from './snapshot-fixture.ts';
 
-const settings: UpgradeSettings = { approval: false, approvalTimeoutMinutes: 60, canaryNodegroup: 'system', nodegroupMaxConcurrency: 2, addonResolveConflicts: 'PRESERVE', refreshSelfManaged: false };
+const settings: UpgradeSettings = { approval: false, approvalTimeoutMinutes: 60, canaryNodegroup: 'system', nodegroupMaxConcurrency: 2, addonResolveConflicts: 'PRESERVE', kubernetesChecks: false, refreshSelfManaged: false };
 const now = new Date('2026-03-02T09:00:00Z');
 
 /** The fixture's hop to 1.33, up to the managed node groups, and its kube-proxy stage. */

@@ -7,7 +7,7 @@ import { blockedNotification, completionNotification, deferralNotification, fail
 import type { UpgradeSettings } from '../../../shared/upgrade/settings.ts';
 import { healthyCluster } from './snapshot-fixture.ts';
 
-const settings: UpgradeSettings = { approval: false, approvalTimeoutMinutes: 60, canaryNodegroup: 'system', nodegroupMaxConcurrency: 2, addonResolveConflicts: 'PRESERVE', refreshSelfManaged: false };
+const settings: UpgradeSettings = { approval: false, approvalTimeoutMinutes: 60, canaryNodegroup: 'system', nodegroupMaxConcurrency: 2, addonResolveConflicts: 'PRESERVE', kubernetesChecks: false, refreshSelfManaged: false };
 const now = new Date('2026-03-02T09:00:00Z');
 
 /** The Slack messages people read, snapshotted; each also fits Slack's limits unchanged. */
