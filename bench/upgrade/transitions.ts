@@ -4,10 +4,12 @@ import type { ExecutionResult } from '../../local/stepfunctions/runner.ts';
  * What a run's state transitions are compared with. Both baselines are computed from the same run's stages
  * and their real (virtual-time) durations, so the ratios say what the polling design costs, not luck.
  *
- * cluster-upgrade spends per stage: Advance, AfterAdvance (start), then per poll WaitForStage, Poll,
- * AfterPoll (check); plus Begin, AnythingToDo, a last Advance + AfterAdvance, Finish, Outcome and Ended.
+ * The hop's child execution (cluster-upgrade-hop) spends per stage: Advance, AfterAdvance (start), then per
+ * poll WaitForStage, Poll, AfterPoll (check); plus a last Advance, AfterAdvance and HopEnded. The parent
+ * (cluster-upgrade) spends Begin, AnythingToDo, RunHop, AfterHop, Finish, Outcome and Ended. The bench runs
+ * one hop, so one child.
  */
-export const FIXED_TRANSITIONS = 2 + 2 + 3;
+export const FIXED_TRANSITIONS = 7 + 3;
 export const START_TRANSITIONS = 2;
 export const CHECK_TRANSITIONS = 3;
 const FIXED_POLL_SECONDS = 30;
@@ -17,9 +19,9 @@ export interface StageRun {
   durationSeconds: number;
 }
 
-/** Stages of the run, with how long each took, from the Advance tasks' outputs in the history. */
+/** Stages of the run, with how long each took, from the Poll tasks' outputs in its (and its children's) histories. */
 export function stagesOf(execution: ExecutionResult): StageRun[] {
-  const runs: StageRun[] = [];
+  const runs: StageRun[] = execution.childExecutions.flatMap(stagesOf);
   for (const event of execution.history) {
     if (event.type !== 'StateExited' || event.stateName !== 'Poll') continue;
     const run = (event.output as { run?: { step?: { action?: string }; timeline?: { stage: string; startedAt: string; endedAt?: string }[] } } | undefined)?.run;

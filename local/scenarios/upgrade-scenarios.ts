@@ -1,6 +1,7 @@
 import type { Scenario } from './scenario.ts';
 import { APPROVE_ACTION } from '../../shared/upgrade/approval.ts';
 import { podDisruptionBudget } from '../k8s/fake-api-server.ts';
+import { totalStateTransitions } from '../stepfunctions/runner.ts';
 import { approvalRequest, clusterVersions, pressButton, runUpgrade, seedUpgradeFleet, startKubernetesApi, withUpgrades } from './upgrade-fleet.ts';
 
 const slackText = (sandbox: { slack: { messages: readonly { body: string }[] } }) => sandbox.slack.messages.map((message) => message.body).join('\n');
@@ -16,7 +17,7 @@ export const upgradeTwoHops: Scenario = {
     const started = sandbox.aws.clock.now().getTime();
     const execution = await runUpgrade(sandbox, { cluster: 'prod-eu', targetVersion: '1.34' }, timeline);
     const versions = clusterVersions(sandbox, 'prod-eu');
-    check(`the execution succeeded (${execution.status}, ${execution.stateTransitions} state transitions)`, execution.status === 'SUCCEEDED');
+    check(`the execution succeeded (${execution.status}; ${execution.childExecutions.length} hops, each its own child execution; ${totalStateTransitions(execution)} state transitions in all)`, execution.status === 'SUCCEEDED' && execution.childExecutions.length === 2);
     check('the control plane is at 1.34', versions.cluster === '1.34');
     check('every node group is at 1.34', Object.values(versions.nodegroups).every((version) => version === '1.34'));
     check('kube-proxy and the add-ons are at the defaults of 1.34', versions.addons['kube-proxy'] === 'v1.34.0-eksbuild.3' && versions.addons['vpc-cni'] === 'v1.21.1-eksbuild.1' && versions.addons.coredns === 'v1.12.3-eksbuild.1');

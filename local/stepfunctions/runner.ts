@@ -46,6 +46,13 @@ export interface ExecutionResult {
   readonly stopDate: Date;
   readonly history: readonly HistoryEvent[];
   readonly stateTransitions: number;
+  /** Executions its tasks started and waited for (startExecution.sync), each with its own history. */
+  readonly childExecutions: readonly ExecutionResult[];
+}
+
+/** State transitions of an execution and of every child execution it ran: what Standard workflows bill. */
+export function totalStateTransitions(result: ExecutionResult): number {
+  return result.stateTransitions + result.childExecutions.reduce((sum, child) => sum + totalStateTransitions(child), 0);
 }
 
 export interface StateMachineRunner {
@@ -78,7 +85,8 @@ export function createStateMachineRunner(options: StateMachineRunnerOptions): St
     const name = runOptions.name ?? `execution-${executionCount}`;
     const ended = new AbortController();
     const history = new ExecutionHistory(clock, local.deployedStateTypes);
-    const runtime: ExecutionRuntime = { executionName: name, signal: ended.signal, timeline, tokens, handlers, history, random };
+    const childExecutions: ExecutionResult[] = [];
+    const runtime: ExecutionRuntime = { executionName: name, signal: ended.signal, timeline, tokens, handlers, history, random, recordChildExecution: (child) => childExecutions.push(child) };
     const startDate = clock.now();
     const execution = interpreter.run(input, {
       overrides: {
@@ -118,7 +126,7 @@ export function createStateMachineRunner(options: StateMachineRunnerOptions): St
     // Releases what the execution still holds: its deadlines, and waits of Map iterations it abandoned.
     ended.abort(new Error(`execution ${name} has ended`));
     await historyRecorded;
-    return { name, ...outcome, startDate, stopDate: clock.now(), history: history.events, stateTransitions: history.stateTransitions };
+    return { name, ...outcome, startDate, stopDate: clock.now(), history: history.events, stateTransitions: history.stateTransitions, childExecutions };
   }
 
   function contextObjectFor(executionName: string): NonNullable<InterpreterRunOptions['context']> {

@@ -1,4 +1,5 @@
 import type { JsonValue } from './asl.ts';
+import type { ExecutionResult } from './runner.ts';
 
 /** What a local task handler knows about the invocation, besides its input. */
 export interface TaskContext {
@@ -12,6 +13,8 @@ export interface TaskContext {
   readonly retryCount: number;
   /** Aborts when the execution stops (aborted, timed out, or failed elsewhere). */
   readonly signal: AbortSignal;
+  /** A task that ran a child execution (startExecution.sync) reports it here: it joins the parent's result. */
+  readonly recordChildExecution?: (child: ExecutionResult) => void;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { isJsonObject, toJsonValue, type JsonValue } from './asl.ts';
 import type { ExecutionHistory } from './execution-history.ts';
+import type { ExecutionResult } from './runner.ts';
 import { TIMEOUT_SECONDS_PARAMETER, type TaskStateSpec } from './local-definition.ts';
 import { decideRetry } from './retry-policy.ts';
 import { TaskFailure } from './task-failure.ts';
@@ -18,6 +19,8 @@ export interface ExecutionRuntime {
   readonly history: ExecutionHistory;
   /** The source of `JitterStrategy: FULL` pauses, in [0, 1). */
   readonly random: () => number;
+  /** Child executions its tasks ran (startExecution.sync). */
+  readonly recordChildExecution: (child: ExecutionResult) => void;
 }
 
 /**
@@ -40,6 +43,7 @@ export function createTaskStateHandler(spec: TaskStateSpec, runtime: ExecutionRu
       resource: spec.resource,
       retryCount,
       signal: runtime.signal,
+      recordChildExecution: runtime.recordChildExecution,
       ...(token !== undefined && { taskToken: token }),
     };
     const invoke = () =>

@@ -58,5 +58,13 @@ function resolveName(name: string, template: CloudFormationTemplate, pseudo: Pse
   if (resource?.Type === 'AWS::Lambda::Function' && (attribute === 'Arn' || attribute === undefined)) {
     return `arn:${pseudo.partition ?? 'aws'}:lambda:${pseudo.region}:${pseudo.accountId}:function:${String(resource.Properties?.FunctionName ?? logicalId)}`;
   }
+  // Ref of a state machine is its ARN, as is its Arn attribute.
+  if (resource?.Type === 'AWS::StepFunctions::StateMachine' && (attribute === 'Arn' || attribute === undefined)) {
+    return stateMachineArn(pseudo, String(resource.Properties?.StateMachineName ?? logicalId));
+  }
   return undefined;
+}
+
+export function stateMachineArn(pseudo: Pseudo, name: string): string {
+  return `arn:${pseudo.partition ?? 'aws'}:states:${pseudo.region}:${pseudo.accountId}:stateMachine:${name}`;
 }

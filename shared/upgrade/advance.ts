@@ -46,6 +46,9 @@ export async function advanceUpgrade(run: RunState, deps: UpgradeDeps): Promise<
       };
     }
     case 'start': {
+      // A hop's stages run in one child execution: the next hop's control plane is left to a new one. (A child
+      // started for a new hop sees begun or hop-done here, and may start it.)
+      if (step.stage.kind === 'control-plane' && run.step.action === 'done') return { ...run, current: undefined, step: { action: 'hop-done' } };
       const duration = expectedDuration(step.stage);
       const label = describeStage(step.stage);
       if (!fitsInWindow(run.window, now, duration.worstSeconds)) {

@@ -74,7 +74,12 @@ export const RunStateSchema = z.strictObject({
   timeline: z.array(TimelineEntrySchema),
   current: RunningStageSchema.optional(),
   step: z.strictObject({
-    action: z.enum(['begun', 'started', 'running', 'done', 'deferred', 'complete']),
+    /**
+     * begun: Begin's; started / running: a stage was started / is still running; done: it ended well;
+     * hop-done: the next stage opens the next hop, which the parent runs in a new child execution;
+     * deferred: the window cannot hold the next stage; complete: the cluster is at the target.
+     */
+    action: z.enum(['begun', 'started', 'running', 'done', 'hop-done', 'deferred', 'complete']),
     waitSeconds: z.number().int().min(0).optional(),
   }),
   approval: ApprovalStateSchema,
@@ -91,7 +96,8 @@ export const FinishEventSchema = z.strictObject({
   executionName: z.string(),
   state: z.looseObject({
     run: RunStateSchema.optional(),
-    error: CaughtErrorSchema.optional(),
+    /** null when the hop's child execution ended without an error. */
+    error: CaughtErrorSchema.nullable().optional(),
   }),
 });
 export type FinishEvent = z.infer<typeof FinishEventSchema>;
