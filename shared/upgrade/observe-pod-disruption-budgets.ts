@@ -44,11 +44,12 @@ export function toPdbSnapshot(pdb: PodDisruptionBudget): PdbSnapshot {
 /**
  * The PDBs of a cluster as the snapshot holds them. A failure of the cluster API (access, TLS, timeout, an odd answer)
  * becomes `{ error, remedy }` so the planner reports it as a WARN instead of failing the pre-flight; anything else
- * (a bug) is thrown.
+ * (a bug) is thrown. `client` may be a function that connects: a cluster it cannot connect to (no endpoint or CA
+ * yet) is reported the same way.
  */
-export async function observePodDisruptionBudgets(client: KubernetesClient, options: { pageSize?: number; maxItems?: number; signal?: AbortSignal } = {}): Promise<PdbObservation> {
+export async function observePodDisruptionBudgets(client: KubernetesClient | (() => KubernetesClient), options: { pageSize?: number; maxItems?: number; signal?: AbortSignal } = {}): Promise<PdbObservation> {
   try {
-    const listed = await listPodDisruptionBudgets(client, options);
+    const listed = await listPodDisruptionBudgets(typeof client === 'function' ? client() : client, options);
     const items = listed.items.map(toPdbSnapshot);
     return listed.truncated ? { items, truncatedAt: listed.maxItems } : items;
   } catch (error) {

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-eks';
 import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import type { Cluster } from '@aws-sdk/client-eks';
-import { KubernetesClient, KubernetesClientError } from '../k8s/client.ts';
+import { KubernetesClient } from '../k8s/client.ts';
 import type { Clock } from '../time/clock.ts';
 import type { UpgradeClients } from './eks-port.ts';
 import { ClusterGoneError } from './errors.ts';
@@ -187,17 +187,8 @@ function definedOnly<T extends object>(value: T): { [K in keyof T]: Exclude<T[K]
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
-/**
- * The PodDisruptionBudgets, through the cluster's API with the credentials of the EKS client (the cluster's
- * account). A cluster without an endpoint or CA yet is reported like an unreadable API, never thrown.
- */
+/** The PodDisruptionBudgets, through the cluster's API with the credentials of the EKS client (the cluster's account). */
 async function readPodDisruptionBudgets(clients: UpgradeClients, cluster: Cluster, clock: Clock): Promise<PdbObservation> {
-  try {
-    const region = await clients.eks.config.region();
-    const client = KubernetesClient.forEksCluster(cluster, { region, credentials: clients.eks.config.credentials, clock });
-    return await observePodDisruptionBudgets(client);
-  } catch (error) {
-    if (error instanceof KubernetesClientError) return { error: `${error.name}: ${error.message}`, remedy: error.remedy };
-    throw error;
-  }
+  const region = await clients.eks.config.region();
+  return observePodDisruptionBudgets(() => KubernetesClient.forEksCluster(cluster, { region, credentials: clients.eks.config.credentials, clock }));
 }

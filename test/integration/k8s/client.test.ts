@@ -14,6 +14,7 @@ import {
 import { checkPodDisruptionBudgets } from '../../../shared/upgrade/checks/pod-disruption-budgets.ts';
 import { observePodDisruptionBudgets } from '../../../shared/upgrade/observe-pod-disruption-budgets.ts';
 import type { Clock } from '../../../shared/time/clock.ts';
+import { VirtualClock } from '../../../local/time/virtual-clock.ts';
 
 const credentials = { accessKeyId: 'AKIAEKSOPSTEST000001', secretAccessKey: 'eksops-test-secret', sessionToken: 'session+token/==' };
 let now = new Date('2026-03-02T09:00:00Z');
@@ -156,5 +157,12 @@ describe('Kubernetes API client against the fake EKS API server', () => {
     const error = await failure(FakeKubernetesApi.start({ clusterName: 'x', openssl: '/nonexistent/openssl' }));
     expect(error).toBeInstanceOf(OpensslMissingError);
     expect(error.message).toContain('install openssl');
+  });
+});
+
+describe('observing the PodDisruptionBudgets of a cluster it cannot connect to', () => {
+  it('reports a cluster without an endpoint yet as unreadable, with the reason, instead of throwing', async () => {
+    const observation = await observePodDisruptionBudgets(() => KubernetesClient.forEksCluster({ name: 'new', certificateAuthority: {} }, { region: 'eu-west-1', credentials: { accessKeyId: 'AKIA', secretAccessKey: 's' }, clock: new VirtualClock() }));
+    expect(observation).toMatchObject({ error: expect.stringMatching(/^KubernetesEndpointMissingError: /) });
   });
 });
