@@ -1,4 +1,4 @@
-import { escapeMrkdwn } from './escape.ts';
+import { escapeMrkdwn, inlineCode } from './escape.ts';
 
 /**
  * The few Block Kit blocks eksops messages use, their builders, and `fitMessage`, which keeps a message
@@ -171,6 +171,14 @@ export function list(items: readonly string[], options: { title?: string; maxIte
 export function mention(slackId: string): string {
   if (!/^[SUW][A-Z0-9]+$/.test(slackId)) throw new RangeError('not a Slack user group or user ID');
   return slackId.startsWith('S') ? `<!subteam^${slackId}>` : `<@${slackId}>`;
+}
+
+/**
+ * A user as Slack reports one (an interaction's user.id, a recorded approver): a mention when it is a user
+ * ID (U…/W…), otherwise the value shown as code, never as markup.
+ */
+export function userMention(userId: string): string {
+  return /^[UW][A-Z0-9]+$/.test(userId) ? mention(userId) : inlineCode(userId);
 }
 
 /**

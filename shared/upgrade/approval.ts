@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException, type DynamoDBClient, GetItemCommand, P
 import { InvalidToken, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
 import type { Fetch } from '../http/fetch.ts';
 import { logger } from '../middleware/observability.ts';
-import { actions, type Block, button, context, header, mention, section } from '../notify/blocks.ts';
+import { actions, type Block, button, context, header, mention, section, userMention } from '../notify/blocks.ts';
 import { inlineCode } from '../notify/escape.ts';
 import { type BlockActions, InvalidInteractionError, isSlackResponseUrl, parseInteraction, SlackSignatureError, verifySlackSignature } from '../notify/slack-interaction.ts';
 import type { SecretReader } from '../secrets/secret-reader.ts';
@@ -182,7 +182,7 @@ async function decide(interaction: BlockActions, deps: ApprovalAnswerDeps): Prom
     await dynamodb.send(new UpdateItemCommand({ TableName: table, Key: key, UpdateExpression: 'REMOVE #decision, #decidedBy, #decidedAt', ConditionExpression: '#decidedBy = :user', ExpressionAttributeNames: { '#decision': 'decision', '#decidedBy': 'decidedBy', '#decidedAt': 'decidedAt' }, ExpressionAttributeValues: { ':user': { S: user } } }));
     throw error;
   }
-  const verdict = approve ? `:white_check_mark: Approved by ${mention(user)}` : `:no_entry: Aborted by ${mention(user)}`;
+  const verdict = approve ? `:white_check_mark: Approved by ${userMention(user)}` : `:no_entry: Aborted by ${userMention(user)}`;
   await reply(`${approve ? 'Approved' : 'Aborted'}: ${summary}`, [section(`${summary}.`), context([`${verdict} at ${now.toISOString().slice(11, 16)} UTC`])]);
   return approve ? 'approved' : 'aborted';
 }
@@ -194,7 +194,7 @@ async function explainRefusal(dynamodb: DynamoDBClient, table: string, key: Reco
     return 'unknown-approval';
   }
   if (record.decision?.S && record.decidedBy?.S) {
-    await reply(`Already ${record.decision.S} by ${mentionOf(record.decidedBy.S)}; nothing was changed.`);
+    await reply(`Already ${record.decision.S} by ${userMention(record.decidedBy.S)}; nothing was changed.`);
     return 'already-answered';
   }
   logger.info('late answer', { deadline: record.deadline?.S, at: now.toISOString() });
@@ -207,10 +207,6 @@ function approvalSummary(run: RunState): string {
   const versions = plan ? `${plan.from} → ${run.target}` : `to ${run.target}`;
   const stages = plan ? `, ${plan.stages} stage${plan.stages === 1 ? '' : 's'}` : '';
   return `eksops is ready to upgrade ${inlineCode(run.cluster.name)} ${versions}${stages}; the window closes at ${run.window.closesAt.slice(11, 16)} UTC`;
-}
-
-function mentionOf(userId: string): string {
-  return /^[UW][A-Z0-9]+$/.test(userId) ? mention(userId) : inlineCode(userId);
 }
 
 /** Posts to the interaction's response_url, Slack's hosts only; a failure to tell the user is logged, not thrown. */

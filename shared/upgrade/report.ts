@@ -1,4 +1,4 @@
-import { context, fields, header, list, mention, section } from '../notify/blocks.ts';
+import { context, fields, header, list, section, userMention } from '../notify/blocks.ts';
 import { escapeMrkdwn, inlineCode } from '../notify/escape.ts';
 import type { Notification } from '../notify/notifier.ts';
 import type { Finding } from './checks/index.ts';
@@ -83,7 +83,7 @@ export function completionNotification(cluster: string, version: string, timelin
     capability: 'upgrade',
     blocks: [
       header(`Upgrade of ${cluster} complete: ${version}`),
-      fields([`*Version*\n${version}`, `*Took*\n${minutes(startedAt, endedAt)}`, ...(approvedBy && /^[UW][A-Z0-9]+$/.test(approvedBy) ? [`*Approved by*\n${mention(approvedBy)}`] : [])]),
+      fields([`*Version*\n${version}`, `*Took*\n${minutes(startedAt, endedAt)}`, ...(approvedBy ? [`*Approved by*\n${userMention(approvedBy)}`] : [])]),
       list(timeline.map((entry) => `${escapeMrkdwn(entry.stage)} — ${entry.endedAt ? minutes(entry.startedAt, entry.endedAt) : 'running'}`), { title: '*Timeline*', maxItems: 40 }),
       // Fargate pods keep the kubelet they started with: only a restart moves them to the new version.
       ...(fargateProfiles.length > 0 ? [list(fargateProfiles.map((profile) => inlineCode(profile)), { title: `*Fargate: restart the pods of these profiles to run kubelet ${version}*`, maxItems: 20 })] : []),

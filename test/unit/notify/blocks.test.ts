@@ -16,6 +16,7 @@ import {
   section,
   SLACK_LIMITS,
   truncateText,
+  userMention,
 } from '../../../shared/notify/blocks.ts';
 
 const text = (length: number, unit = 'x') => unit.repeat(length);
@@ -40,6 +41,13 @@ describe('block builders', () => {
     expect(mention('S0123ABC')).toBe('<!subteam^S0123ABC>');
     expect(mention('U0123ABC')).toBe('<@U0123ABC>');
     expect(() => mention('<!channel>')).toThrow(RangeError);
+  });
+
+  it('userMention mentions a user ID and shows anything else as code, never as markup', () => {
+    expect(userMention('U0123ABC')).toBe('<@U0123ABC>');
+    expect(userMention('W0123ABC')).toBe('<@W0123ABC>');
+    expect(userMention('S0123ABC')).toBe('`S0123ABC`');
+    expect(userMention('<!channel>')).toBe('`&lt;!channel&gt;`');
   });
 });
 
