@@ -1,4 +1,6 @@
 import { SandboxEc2Subnets } from '../account/services/ec2-subnets.ts';
+import { SandboxAutoScaling } from '../account/services/autoscaling.ts';
+import { SandboxEc2LaunchTemplates } from '../account/services/ec2-launch-templates.ts';
 import { SandboxEksAddons } from '../account/services/eks-addons.ts';
 import { ADDON_VERSIONS } from '../account/services/eks-catalog.ts';
 import type { Sandbox } from '../sandbox.ts';
@@ -52,7 +54,7 @@ export function seedUpgradeFleet(sandbox: Sandbox, cluster: string, options: Fle
 }
 
 /** The sandbox configuration with upgrades on: every cluster gets a window, `canary` is the canary group. */
-export function withUpgrades(settings: { durationMinutes?: number; maxConcurrency?: number; canary?: string; approval?: boolean; approvalTimeoutMinutes?: number; kubernetesChecks?: boolean } = {}) {
+export function withUpgrades(settings: { durationMinutes?: number; maxConcurrency?: number; canary?: string; approval?: boolean; approvalTimeoutMinutes?: number; kubernetesChecks?: boolean; refreshSelfManaged?: boolean } = {}) {
   return (config: Config): Config => ({
     ...config,
     upgrade: {
@@ -65,6 +67,7 @@ export function withUpgrades(settings: { durationMinutes?: number; maxConcurrenc
         approval: settings.approval ?? false,
         ...(settings.approvalTimeoutMinutes ? { approvalTimeoutMinutes: settings.approvalTimeoutMinutes } : {}),
         ...(settings.kubernetesChecks ? { kubernetesChecks: true } : {}),
+        ...(settings.refreshSelfManaged !== undefined ? { refreshSelfManaged: settings.refreshSelfManaged } : {}),
       },
     },
     clusters: config.clusters.map((cluster) => ({ ...cluster, maintenanceWindow: { schedule: 'cron(0 2 ? * SUN *)', timezone: 'UTC', durationMinutes: settings.durationMinutes ?? 600 } })),
@@ -155,4 +158,20 @@ export async function startKubernetesApi(sandbox: Sandbox, cluster: string, podD
   const api = await FakeKubernetesApi.start({ clusterName: cluster, credentials: SANDBOX_CREDENTIALS, clock: sandbox.aws.clock, podDisruptionBudgets });
   sandbox.aws.services.eks.connectKubernetesApi(sandbox.aws.here, cluster, { endpoint: api.endpoint, certificateAuthorityData: api.certificateAuthorityData });
   return api;
+}
+
+/** An AL2023 x86_64 release older than the one the sandbox publishes as recommended for 1.32. */
+export const OLD_AL2023_AMI_NAME = 'amazon-eks-node-al2023-x86_64-standard-1.32-v20250101';
+
+/**
+ * A self-managed node group of the cluster: an Auto Scaling group tagged kubernetes.io/cluster/<cluster>, its
+ * instances on launch template version 1 of `<name>-lt`, whose AMI is an old EKS-optimized AL2023 one.
+ */
+export function seedSelfManagedGroup(sandbox: Sandbox, cluster: string, name: string, options: { instances?: number } = {}): { oldAmi: string; templateId: string } {
+  const { here, account } = sandbox.aws;
+  const templates = account.service(SandboxEc2LaunchTemplates);
+  const oldAmi = templates.seedImage(here, { name: OLD_AL2023_AMI_NAME });
+  const { id: templateId } = templates.seedLaunchTemplate(here, `${name}-lt`, { ImageId: oldAmi, InstanceType: 'm6i.large', IamInstanceProfile: { Name: 'eks-node' } });
+  account.service(SandboxAutoScaling).seedGroup(here, name, { tags: { [`kubernetes.io/cluster/${cluster}`]: 'owned' }, instances: options.instances ?? 3, launchTemplate: { LaunchTemplateId: templateId, Version: '1' }, defaultInstanceWarmup: 120 });
+  return { oldAmi, templateId };
 }

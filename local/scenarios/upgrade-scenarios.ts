@@ -2,10 +2,9 @@ import type { Scenario } from './scenario.ts';
 import { APPROVE_ACTION } from '../../shared/upgrade/approval.ts';
 import { SandboxAutoScaling } from '../account/services/autoscaling.ts';
 import { SandboxEc2 } from '../account/services/ec2.ts';
-import { SandboxEc2LaunchTemplates } from '../account/services/ec2-launch-templates.ts';
 import { podDisruptionBudget } from '../k8s/fake-api-server.ts';
 import { totalStateTransitions } from '../stepfunctions/runner.ts';
-import { approvalRequest, clusterVersions, pressButton, runUpgrade, seedUpgradeFleet, startKubernetesApi, withUpgrades } from './upgrade-fleet.ts';
+import { approvalRequest, clusterVersions, pressButton, runUpgrade, seedSelfManagedGroup, seedUpgradeFleet, startKubernetesApi, withUpgrades } from './upgrade-fleet.ts';
 
 const slackText = (sandbox: { slack: { messages: readonly { body: string }[] } }) => sandbox.slack.messages.map((message) => message.body).join('\n');
 
@@ -124,19 +123,11 @@ export const upgradePdbPreflight: Scenario = {
 export const upgradeSelfManagedRefresh: Scenario = {
   name: 'upgrade-self-managed-refresh',
   title: 'With refreshSelfManaged, a self-managed group gets the recommended EKS AMI of the new version through an Instance Refresh',
-  sandbox: {
-    configure: (config) => {
-      const upgrades = withUpgrades({ durationMinutes: 600 })(config);
-      return { ...upgrades, upgrade: { ...upgrades.upgrade, defaults: { ...upgrades.upgrade.defaults, refreshSelfManaged: true } } };
-    },
-  },
+  sandbox: { configure: withUpgrades({ durationMinutes: 600, refreshSelfManaged: true }) },
   async run({ sandbox, step, check, timeline }) {
     seedUpgradeFleet(sandbox, 'prod-eu', { nodegroups: 2 });
     const { here, account } = sandbox.aws;
-    const templates = account.service(SandboxEc2LaunchTemplates);
-    const oldAmi = templates.seedImage(here, { name: 'amazon-eks-node-al2023-x86_64-standard-1.32-v20250101' });
-    const { id } = templates.seedLaunchTemplate(here, 'legacy-workers-lt', { ImageId: oldAmi, InstanceType: 'm6i.large', IamInstanceProfile: { Name: 'eks-node' } });
-    account.service(SandboxAutoScaling).seedGroup(here, 'legacy-workers', { tags: { 'kubernetes.io/cluster/prod-eu': 'owned' }, instances: 3, launchTemplate: { LaunchTemplateId: id, Version: '1' }, defaultInstanceWarmup: 120 });
+    const { oldAmi } = seedSelfManagedGroup(sandbox, 'prod-eu', 'legacy-workers');
     step('prod-eu has a self-managed group, legacy-workers (3 instances, launch template version 1, an old AL2023 AMI)');
     const execution = await runUpgrade(sandbox, { cluster: 'prod-eu', targetVersion: '1.33' }, timeline);
     const group = account.service(SandboxAutoScaling).groupOf(here, 'legacy-workers');

@@ -3,13 +3,12 @@ import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeInstanceRe
 import { CreateLaunchTemplateVersionCommand, DescribeImagesCommand, DescribeLaunchTemplateVersionsCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { GetParameterCommand, GetParametersCommand, PutParameterCommand, SSMClient, ValidationException } from '@aws-sdk/client-ssm';
-import type { Config } from '../../../shared/config/schema.ts';
 import { refreshGroup } from '../../../shared/upgrade/act-refresh.ts';
 import { startSandbox, type Sandbox } from '../../../local/sandbox.ts';
 import { SandboxAutoScaling } from '../../../local/account/services/autoscaling.ts';
 import { SandboxEc2 } from '../../../local/account/services/ec2.ts';
 import { SandboxEc2LaunchTemplates } from '../../../local/account/services/ec2-launch-templates.ts';
-import { clusterVersions, runUpgrade, seedUpgradeFleet, withUpgrades } from '../../../local/scenarios/upgrade-fleet.ts';
+import { clusterVersions, runUpgrade, seedSelfManagedGroup, seedUpgradeFleet, withUpgrades } from '../../../local/scenarios/upgrade-fleet.ts';
 
 /**
  * Self-managed node groups refreshed onto the EKS-optimized AMI by the deployed cluster-upgrade state machine,
@@ -23,16 +22,6 @@ afterEach(async () => {
 });
 
 const GROUP = 'legacy-workers';
-/** An AL2023 x86_64 release older than the one the sandbox publishes as recommended for 1.32. */
-const OLD_AMI_NAME = 'amazon-eks-node-al2023-x86_64-standard-1.32-v20250101';
-
-function withRefresh(refreshSelfManaged: boolean) {
-  return (config: Config): Config => {
-    const upgrades = withUpgrades({ durationMinutes: 600 })(config);
-    return { ...upgrades, upgrade: { ...upgrades.upgrade, defaults: { ...upgrades.upgrade.defaults, refreshSelfManaged } } };
-  };
-}
-
 interface Fleet {
   box: Sandbox;
   oldAmi: string;
@@ -41,14 +30,10 @@ interface Fleet {
 
 /** prod-eu with its managed fleet, and a self-managed group of 3 instances on launch template version 1 (old AMI, m6i.large). */
 async function fleet(options: { refreshSelfManaged?: boolean; seed?: Parameters<typeof seedUpgradeFleet>[2] } = {}): Promise<Fleet> {
-  const box = await startSandbox({ configure: withRefresh(options.refreshSelfManaged ?? true) });
+  const box = await startSandbox({ configure: withUpgrades({ durationMinutes: 600, refreshSelfManaged: options.refreshSelfManaged ?? true }) });
   sandbox = box;
   seedUpgradeFleet(box, 'prod-eu', options.seed ?? {});
-  const templates = box.aws.account.service(SandboxEc2LaunchTemplates);
-  const oldAmi = templates.seedImage(box.aws.here, { name: OLD_AMI_NAME });
-  const { id: templateId } = templates.seedLaunchTemplate(box.aws.here, 'legacy-workers-lt', { ImageId: oldAmi, InstanceType: 'm6i.large', IamInstanceProfile: { Name: 'eks-node' } });
-  box.aws.account.service(SandboxAutoScaling).seedGroup(box.aws.here, GROUP, { tags: { 'kubernetes.io/cluster/prod-eu': 'owned' }, instances: 3, launchTemplate: { LaunchTemplateId: templateId, Version: '1' }, defaultInstanceWarmup: 120 });
-  return { box, oldAmi, templateId };
+  return { box, ...seedSelfManagedGroup(box, 'prod-eu', GROUP) };
 }
 
 /** The recommended AMI as AWS publishes it: read through the SDK from the public parameter, not from eksops. */
