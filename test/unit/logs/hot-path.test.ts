@@ -7,6 +7,7 @@ import { type LiftedLogfmt, parseLogfmt, parseLogfmtLifted } from '../../../shar
 import { toRecord } from '../../../shared/logs/parse/to-record.ts';
 import { type LogRecord, serializeRecord } from '../../../shared/logs/record.ts';
 import { createRedactor, REDACTED } from '../../../shared/logs/redaction.ts';
+import { fixtureLines } from './fixtures.ts';
 
 const AUG_2021 = Date.parse('2021-08-08T20:04:45Z');
 const authenticator = { cluster: 'prod', logType: 'authenticator', logStream: 'authenticator-0a1b' } as const;
@@ -46,6 +47,95 @@ describe('klog year', () => {
     expect(parseKlog(early, AUG_2021)?.time).toBe('2021-01-01T00:00:00.500000Z');
     expect(parseKlog(early, Date.parse('2027-01-01T00:00:01Z'))?.time).toBe('2027-01-01T00:00:00.500000Z');
     expect(parseKlog(early, Number.NaN)?.time).toBe('NaN-01-01T00:00:00.500000Z');
+  });
+});
+
+describe('klog header read character by character', () => {
+  // The definition the scanner must agree with: the regular expression it replaced, used the same way.
+  const KLOG = /^([IWEF])(\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,9})\s+(\d+) ([^\]\s]+)\] ?/;
+  const SEVERITY = { I: 'INFO', W: 'WARNING', E: 'ERROR', F: 'FATAL' } as const;
+  const byRegex = (line: string, ingestedAt: number) => {
+    const match = KLOG.exec(line);
+    if (!match) return undefined;
+    const [, severity = 'I', month = '', day = '', hour = '', minute = '', second = '', fraction = '', thread = '', source = ''] = match;
+    let year = new Date(ingestedAt).getUTCFullYear();
+    if (Date.UTC(year, Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) > ingestedAt + 86_400_000) year -= 1;
+    const micros = fraction.padEnd(6, '0').slice(0, 6);
+    return { severity: SEVERITY[severity as keyof typeof SEVERITY], time: `${year}-${month}-${day}T${hour}:${minute}:${second}.${micros}Z`, thread: Number(thread), source, message: line.slice(match[0].length) };
+  };
+  const real = [...fixtureLines('real/apiserver.log'), ...fixtureLines('real/controller-manager.log'), ...fixtureLines('real/scheduler.log'), ...fixtureLines('eks-logs/kube-apiserver.log')];
+  const crafted = [
+    'I0101 00:00:00.5 1 x.go:1] early',
+    'W1231 23:59:59.123456789 7 a.go:9]no space after the bracket',
+    'E0606 06:06:06.1234567890 1 a.go:1] ten fraction digits',
+    'F0606 06:06:06.123456\t\t42 a.go:1] tabs before the thread',
+    'I0606 06:06:06.123456\u00a0\u2003\u3000 3 a.go:1] unicode spaces',
+    'I0606 06:06:06.123456 1 a.go:1]',
+    'I0606 06:06:06.123456 1 a.go:1] ',
+    'I0606 06:06:06.123456 99999999999999999999 a.go:1] a thread past 2^53',
+    'I0606 06:06:06.123456 1  a.go:1] two spaces before the source',
+    'I0606 06:06:06.123456 1 a b.go:1] a space in the source',
+    'I0606 06:06:06.123456 1 a.go:1 no bracket',
+    'I0606 06:06:06.123456 1 ] empty source',
+    'I0606 06:06:06. 1 a.go:1] no fraction',
+    'I0606 06:06:06.123456 a.go:1] no thread',
+    'I0606 06:06:06.123456 1\ta.go:1] a tab before the source',
+    'I0606 06:06:06.123456 1 a.go:1\u00a0] a no-break space in the source',
+    'I06a6 06:06:06.123456 1 a.go:1] a letter in the date',
+    'I0606-06:06:06.123456 1 a.go:1] a dash for the space',
+    'I0606 06-06:06.123456 1 a.go:1] a dash for the colon',
+    'X0606 06:06:06.123456 1 a.go:1] unknown severity',
+    'i0606 06:06:06.123456 1 a.go:1] lower-case severity',
+    'I1399 25:61:61.000001 1 a.go:1] impossible date, as the regular expression allowed it',
+    'I0606 06:06:06.1',
+    '',
+    'I',
+  ];
+
+  // Deterministic mutations of the header of real lines: a character replaced, removed or doubled.
+  const mutated: string[] = [];
+  let seed = 12345;
+  const random = (below: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % below;
+  };
+  const alphabet = 'IWEF0123456789 .:]\tx\u00a0';
+  for (let round = 0; round < 3000; round++) {
+    const line = real[random(real.length)] ?? '';
+    const at = random(Math.min(line.length, 48));
+    const edit = random(3);
+    const char = alphabet[random(alphabet.length)] ?? ' ';
+    mutated.push(edit === 0 ? line.slice(0, at) + char + line.slice(at + 1) : edit === 1 ? line.slice(0, at) + line.slice(at + 1) : line.slice(0, at) + line.charAt(at) + line.slice(at));
+  }
+
+  it.each([
+    ['real lines', real],
+    ['crafted edge cases', crafted],
+    ['mutated real lines', mutated],
+  ])('gives what the regular expression gave, for %s', (_what, lines) => {
+    const differences = lines.flatMap((line) => {
+      const expected = byRegex(line, AUG_2021);
+      const actual = parseKlog(line, AUG_2021);
+      return JSON.stringify(actual) === JSON.stringify(expected) ? [] : [{ line, expected, actual }];
+    });
+    expect(differences).toEqual([]);
+    expect(lines.some((line) => parseKlog(line, AUG_2021) !== undefined)).toBe(true);
+  });
+
+  it('agrees on every UTF-16 code unit before the thread, in the source and after the bracket', () => {
+    const lines: string[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      const char = String.fromCharCode(code);
+      lines.push(`I0606 06:06:06.123456${char}1 a.go:1] m`, `I0606 06:06:06.123456 1 a${char}.go:1] m`, `I0606 06:06:06.123456 1 a.go:1]${char}m`);
+    }
+    const differences = lines.filter((line) => JSON.stringify(parseKlog(line, AUG_2021)) !== JSON.stringify(byRegex(line, AUG_2021)));
+    expect(differences.map((line) => JSON.stringify(line))).toEqual([]);
+  });
+
+  it('refuses as many mutated lines as the regular expression did', () => {
+    const refused = mutated.filter((line) => byRegex(line, AUG_2021) === undefined).length;
+    expect(refused).toBeGreaterThan(300);
+    expect(mutated.filter((line) => parseKlog(line, AUG_2021) === undefined)).toHaveLength(refused);
   });
 });
 
