@@ -34,7 +34,8 @@ export function createRedactor(settings: RedactionSettings): Redactor {
   // One set reused for every record: this runs per event, and most records need no redaction.
   const applied = new Set<string>();
   return (record, raw) => {
-    applied.clear();
+    // Set.prototype.clear allocates a new table: only when there is something to clear.
+    if (applied.size > 0) applied.clear();
     if (record.audit) redactAudit(record.audit, applied);
     // The session-token pattern has no anchor nor lookaround: a match in a slice of `raw` is a match in `raw`,
     // so one test of the line stands for one per logfmt field. (Configured patterns may have anchors: they

@@ -56,10 +56,10 @@ export function parseKlog(line: string, ingestedAt: number): KlogFields | undefi
   const day = twoDigits(line, 3);
   let year = utcYear(ingestedAt);
   if (Date.UTC(year, month - 1, day, twoDigits(line, 6), twoDigits(line, 9), twoDigits(line, 12)) > ingestedAt + DAY_MS) year -= 1;
-  const fraction = line.slice(15, fractionEnd);
-  const micros = fractionLength === 6 ? fraction : fraction.padEnd(6, '0').slice(0, 6);
-  // The ISO string is assembled from the line's own digits (no Date object per line); only the year needed a date.
-  const time = `${year}-${line.slice(1, 3)}-${line.slice(3, 5)}T${line.slice(6, 14)}.${micros}Z`;
+  // The ISO string is assembled from the line's own characters (no Date object per line); only the year needed
+  // a date. `hh:mm:ss.ffffff` is already in the line when the fraction has six digits, as klog writes it.
+  const clock = fractionLength === 6 ? line.slice(6, 21) : `${line.slice(6, 15)}${line.slice(15, fractionEnd).padEnd(6, '0').slice(0, 6)}`;
+  const time = `${year}-${line.slice(1, 3)}-${line.slice(3, 5)}T${clock}Z`;
   return { severity, time, thread, source, message: line.slice(index) };
 }
 
