@@ -1,14 +1,14 @@
-import type { BatchLimits, Entry } from './destinations/destination.ts';
+import type { BatchLimits } from './destinations/destination.ts';
 
 /**
  * Splits entries into batches within a destination's limits, measured after serialization: no batch has
  * more than maxRecords entries or maxBytes bytes (a newline per entry counted). Entries over maxRecordBytes
  * can never be sent and are returned apart. Order is kept.
  */
-export function toBatches(entries: readonly Entry[], limits: BatchLimits): { batches: Entry[][]; oversized: Entry[] } {
-  const batches: Entry[][] = [];
-  const oversized: Entry[] = [];
-  let current: Entry[] = [];
+export function toBatches<T extends { readonly bytes: number }>(entries: readonly T[], limits: BatchLimits): { batches: T[][]; oversized: T[] } {
+  const batches: T[][] = [];
+  const oversized: T[] = [];
+  let current: T[] = [];
   let bytes = 0;
   for (const entry of entries) {
     const size = entry.bytes + 1;
@@ -26,9 +26,4 @@ export function toBatches(entries: readonly Entry[], limits: BatchLimits): { bat
   }
   if (current.length > 0) batches.push(current);
   return { batches, oversized };
-}
-
-/** UTF-8 length of a serialized entry (native, and faster than any scan in JavaScript). */
-export function utf8Length(text: string): number {
-  return Buffer.byteLength(text);
 }

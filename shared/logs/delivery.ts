@@ -1,8 +1,9 @@
 import type { Clock } from '../time/clock.ts';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../http/backoff.ts';
-import { toBatches, utf8Length } from './batching.ts';
+import { toBatches } from './batching.ts';
 import type { Entry, LogDestination } from './destinations/destination.ts';
-import { type LogRecord, serializeRecord } from './record.ts';
+import { Outbox } from './outbox.ts';
+import type { LogRecord } from './record.ts';
 
 /** Records a destination could not take, with why and how many times they were tried. */
 export interface FailedDelivery {
@@ -48,24 +49,27 @@ interface Job {
  * Never throws for a destination's failure: a failure is data here.
  */
 export async function deliver(records: readonly LogRecord[], destinations: readonly LogDestination[], options: DeliveryOptions): Promise<DeliveryReport> {
+  const outbox = new Outbox(destinations);
+  try {
+    for (const record of records) outbox.add(record);
+    return await deliverOutbox(outbox, options);
+  } finally {
+    outbox.release();
+  }
+}
+
+/** The same, for records already in an outbox (the forwarder fills it as the pipeline makes them). */
+export async function deliverOutbox(outbox: Outbox, options: DeliveryOptions): Promise<DeliveryReport> {
   const reserveMs = options.reserveMs ?? 5_000;
   const concurrency = options.concurrency ?? 4;
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   const maxAttempts = options.maxAttempts ?? 8;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const report: DeliveryReport = { delivered: {}, failed: [] };
-  const json = records.map(serializeRecord);
   const queue: Job[] = [];
-  for (const destination of destinations) {
+  for (const destination of outbox.destinations) {
     report.delivered[destination.name] = 0;
-    const entries: Entry[] = [];
-    records.forEach((record, index) => {
-      if (!destination.accepts(record)) return;
-      const recordJson = json[index] ?? '';
-      const body = destination.serialize(record, recordJson);
-      entries.push({ record, json: recordJson, body, bytes: utf8Length(body) });
-    });
-    const { batches, oversized } = toBatches(entries, destination.limits);
+    const { batches, oversized } = toBatches(outbox.entriesOf(destination), destination.limits);
     if (oversized.length > 0) {
       report.failed.push({ destination: destination.name, reason: `record larger than ${destination.type}'s limit of ${destination.limits.maxRecordBytes} bytes`, attempts: 0, records: oversized.map((entry) => entry.record) });
     }

@@ -3,7 +3,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { FailedDelivery } from './delivery.ts';
 import type { RejectedEvent } from './pipeline.ts';
-import type { LogRecord } from './record.ts';
+import { type LogRecord, serializeRecord } from './record.ts';
 
 /**
  * The failure store: an S3 bucket of gzip NDJSON objects holding what the forwarder could not deliver, so
@@ -52,7 +52,9 @@ export class FailureStore {
     for (const failure of failures) {
       const lines = byDestination.get(failure.destination) ?? [];
       for (const record of failure.records) {
-        lines.push(JSON.stringify({ destination: failure.destination, reason: failure.reason, attempts: failure.attempts, failedAt: now.toISOString(), record } satisfies StoredFailure));
+        // The record as it would have been sent (serializeRecord: an audit record keeps its line, whose parsed
+        // object may already be released), in a StoredFailure line.
+        lines.push(`${JSON.stringify({ destination: failure.destination, reason: failure.reason, attempts: failure.attempts, failedAt: now.toISOString() } satisfies Omit<StoredFailure, 'record'>).slice(0, -1)},"record":${serializeRecord(record)}}`);
       }
       byDestination.set(failure.destination, lines);
     }

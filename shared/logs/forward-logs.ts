@@ -1,8 +1,9 @@
 import type { Clock } from '../time/clock.ts';
-import { deliver, type DeliveryOptions, type FailedDelivery } from './delivery.ts';
+import { type DeliveryOptions, type DeliveryReport, deliverOutbox, type FailedDelivery } from './delivery.ts';
 import type { LogDestination } from './destinations/destination.ts';
 import type { FailureStore, StoredRejection } from './failure-store.ts';
-import type { Pipeline } from './pipeline.ts';
+import { Outbox } from './outbox.ts';
+import type { Pipeline, PipelineResult } from './pipeline.ts';
 import { decodeSubscriptionData, type SubscriptionEvent } from './subscription-payload.ts';
 
 export interface ForwardDeps {
@@ -57,13 +58,22 @@ export async function forwardLogs(event: SubscriptionEvent, deps: ForwardDeps): 
   if (decoded.invalidUtf8) {
     deps.warn('payload contains bytes that are not UTF-8; they were replaced by U+FFFD and the events kept', { logGroup: payload.logGroup, logStream: payload.logStream });
   }
-  const result = deps.pipeline(payload);
+  // Records go into the outbox as the pipeline makes them: serialized while fresh, held as bytes.
+  const outbox = new Outbox(deps.destinations);
+  let result: PipelineResult;
+  let report: DeliveryReport;
+  try {
+    result = deps.pipeline(payload, (record) => outbox.add(record));
+    report = await deliverOutbox(outbox, { clock: deps.clock, remainingMs: deps.remainingMs, ...deps.delivery });
+  } finally {
+    // What was not delivered is in `report` as records: the outbox's bytes are no longer needed.
+    outbox.release();
+  }
   Object.assign(summary, { eventsIn: result.eventsIn, filtered: result.filtered, redacted: result.redacted, unparsed: result.unparsed, rejected: result.rejected.length });
   if (result.rejected.length > 0) {
     deps.warn('events rejected; kept in the failure store', { logGroup: payload.logGroup, count: result.rejected.length, reason: result.rejected[0]?.reason });
   }
 
-  const report = await deliver(result.records, deps.destinations, { clock: deps.clock, remainingMs: deps.remainingMs, ...deps.delivery });
   for (const destination of deps.destinations) summary.destinations[destination.name] = { forwarded: report.delivered[destination.name] ?? 0, failed: 0 };
   for (const failure of report.failed) {
     const counts = summary.destinations[failure.destination];

@@ -22,6 +22,7 @@ export interface RejectedEvent {
 }
 
 export interface PipelineResult {
+  /** The records, unless the pipeline was given somewhere else to put them (`emit`). */
   records: LogRecord[];
   rejected: RejectedEvent[];
   /** Events in the payload. */
@@ -34,13 +35,14 @@ export interface PipelineResult {
   unparsed: number;
 }
 
-export type Pipeline = (payload: SubscriptionPayload) => PipelineResult;
+/** `emit`, when given, receives each record as soon as it is made, instead of `records`. */
+export type Pipeline = (payload: SubscriptionPayload, emit?: (record: LogRecord) => void) => PipelineResult;
 
 /** Parse → filter → redact, built once per cold start from the configuration. Pure: no I/O. */
 export function createPipeline(settings: PipelineSettings): Pipeline {
   const shouldDrop = compileDropRules(settings.drop);
   const redact = createRedactor(settings.redaction);
-  return (payload) => {
+  return (payload, emit) => {
     const result: PipelineResult = { records: [], rejected: [], eventsIn: payload.logEvents.length, filtered: 0, redacted: 0, unparsed: 0 };
     const cluster = clusterOfLogGroup(payload.logGroup);
     if (cluster === undefined) {
@@ -63,7 +65,8 @@ export function createPipeline(settings: PipelineSettings): Pipeline {
       if (record.parseError) result.unparsed++;
       redact(record, event.message);
       if (record.redacted) result.redacted++;
-      result.records.push(record);
+      if (emit) emit(record);
+      else result.records.push(record);
     }
     return result;
   };

@@ -53,16 +53,26 @@ export function keepAuditLine(record: LogRecord, line: string): void {
 
 /**
  * JSON of a record: JSON.stringify, except that the `audit` object of an audit record redaction left
- * untouched is written as its original line (`audit` then comes last). A record redaction changed (its
- * `redacted` says so) is serialized in full, from the redacted object.
+ * untouched is written as its original line (`audit` then comes last), whether the parsed object is still
+ * there or was released. A record redaction changed (its `redacted` says so) is serialized in full, from the
+ * redacted object.
  */
 export function serializeRecord(record: LogRecord): string {
   const line = record.redacted === undefined ? (record as WithAuditLine)[AUDIT_LINE] : undefined;
-  if (line === undefined || record.audit === undefined) return JSON.stringify(record);
+  if (line === undefined) return JSON.stringify(record);
   const audit = record.audit;
   // Undefined, not deleted: JSON.stringify leaves it out, and the object keeps its shape.
   record.audit = undefined;
   const head = JSON.stringify(record);
   record.audit = audit;
   return head.length === 2 ? `{"audit":${line}}` : `${head.slice(0, -1)},"audit":${line}}`;
+}
+
+/**
+ * Lets the parsed audit object of a serialized record go when its line says the same (no redaction): the
+ * record still serializes identically, from the line. The forwarder does this once a record is in the
+ * outbox; the object was only needed to lift fields, filter and redact.
+ */
+export function releaseParsedAudit(record: LogRecord): void {
+  if (record.audit !== undefined && record.redacted === undefined && (record as WithAuditLine)[AUDIT_LINE] !== undefined) record.audit = undefined;
 }

@@ -14,14 +14,15 @@ export interface BatchLimits {
   maxRecordBytes: number;
 }
 
-/** A record with its serialization for one destination, measured once. */
+/** A record with what one destination sends for it (a line, a bulk action pair, a HEC event), as UTF-8. */
 export interface Entry {
-  record: LogRecord;
-  /** JSON.stringify(record), shared by every destination of the invocation. */
-  json: string;
-  /** What this destination sends for the record (a line, a bulk action pair, a HEC event). */
-  body: string;
-  bytes: number;
+  readonly record: LogRecord;
+  /** The body's size in bytes, UTF-8. */
+  readonly bytes: number;
+  /** The body as text. */
+  readonly body: string;
+  /** Copies the body's bytes into `target` at `offset`; returns how many were copied. */
+  copyTo(target: Buffer, offset: number): number;
 }
 
 export type SendOutcome =
@@ -37,6 +38,7 @@ export interface LogDestination {
   readonly limits: BatchLimits;
   /** Which records this destination receives (routing by cluster and log type). */
   accepts(record: LogRecord): boolean;
+  /** What is sent for the record, given the record's JSON (serialized once for every destination). */
   serialize(record: LogRecord, json: string): string;
   send(entries: readonly Entry[], signal: AbortSignal): Promise<SendOutcome>;
 }

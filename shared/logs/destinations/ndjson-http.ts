@@ -31,27 +31,14 @@ export function ndjsonHttpDestination(options: NdjsonHttpOptions): LogDestinatio
   };
 }
 
-export function joinLines(entries: readonly Entry[]): string {
-  let body = '';
-  for (const entry of entries) body += `${entry.body}\n`;
-  return body;
-}
-
-/**
- * The same lines, UTF-8 encoded straight into one buffer sized from the entries' measured `bytes`: no joined
- * string to flatten and encode again (fetch would encode a string body into a copy of its own). An entry
- * whose `bytes` is not its encoded length falls back to the string join, so nothing is ever cut short.
- */
+/** The bodies of the entries, one line each (newline included), as one buffer sized from their `bytes`. */
 export function joinLinesToBuffer(entries: readonly Entry[]): Buffer {
   let size = 0;
   for (const entry of entries) size += entry.bytes + 1;
   const buffer = Buffer.allocUnsafe(size);
   let offset = 0;
   for (const entry of entries) {
-    if (offset + entry.bytes + 1 > size) return Buffer.from(joinLines(entries));
-    const written = buffer.write(entry.body, offset);
-    if (written !== entry.bytes) return Buffer.from(joinLines(entries));
-    offset += written;
+    offset += entry.copyTo(buffer, offset);
     buffer[offset++] = 0x0a;
   }
   return buffer;

@@ -1,7 +1,7 @@
 import type { Fetch } from '../../http/fetch.ts';
 import type { Entry, LogDestination, SendOutcome } from './destination.ts';
 import { classifyStatus, post } from './http-post.ts';
-import { joinLines } from './ndjson-http.ts';
+import { joinLinesToBuffer } from './ndjson-http.ts';
 import { routingPredicate } from './routing.ts';
 
 export interface OpenSearchOptions {
@@ -11,7 +11,7 @@ export interface OpenSearchOptions {
   clusters?: string[] | undefined;
   logTypes?: string[] | undefined;
   /** The Authorization (and, for SigV4, x-amz-*) headers of one request, given its body. */
-  sign: (request: { url: string; body: string; headers: Record<string, string> }) => Promise<Record<string, string>>;
+  sign: (request: { url: string; body: string | Uint8Array; headers: Record<string, string> }) => Promise<Record<string, string>>;
   fetch: Fetch;
 }
 
@@ -37,7 +37,7 @@ export function openSearchBulkDestination(options: OpenSearchOptions): LogDestin
     accepts: routingPredicate(options),
     serialize: (record, json) => `${action(record.id)}\n${json}`,
     async send(entries: readonly Entry[], signal) {
-      const body = joinLines(entries);
+      const body = joinLinesToBuffer(entries);
       const headers = { 'content-type': 'application/x-ndjson' };
       const signed = await options.sign({ url: endpoint, body, headers });
       const answer = await post(options.fetch, { url: endpoint, headers: { ...headers, ...signed }, body }, signal);

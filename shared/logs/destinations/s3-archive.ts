@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { describeError } from '../../middleware/errors.ts';
 import type { LogDestination } from './destination.ts';
-import { joinLines } from './ndjson-http.ts';
+import { joinLinesToBuffer } from './ndjson-http.ts';
 import { routingPredicate } from './routing.ts';
 
 export interface S3ArchiveOptions {
@@ -38,7 +38,7 @@ export function s3ArchiveDestination(options: S3ArchiveOptions): LogDestination 
       for (const [prefix, group] of groups) {
         const key = `${prefix}${group[0]?.record.id ?? 'batch'}-${randomUUID().slice(0, 8)}.ndjson.gz`;
         try {
-          await options.s3.send(new PutObjectCommand({ Bucket: options.bucket, Key: key, Body: gzipSync(joinLines(group)), ContentType: 'application/x-ndjson', ContentEncoding: 'gzip' }), { abortSignal: signal });
+          await options.s3.send(new PutObjectCommand({ Bucket: options.bucket, Key: key, Body: gzipSync(joinLinesToBuffer(group)), ContentType: 'application/x-ndjson', ContentEncoding: 'gzip' }), { abortSignal: signal });
         } catch (error) {
           const described = describeError(error);
           return described.kind === 'transient' ? { kind: 'retryable', reason: `${described.name}: ${described.message}` } : { kind: 'permanent', reason: `${described.name}: ${described.message}` };

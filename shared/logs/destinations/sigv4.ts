@@ -8,7 +8,7 @@ import { NodeSha256 } from '../../aws/node-sha256.ts';
  */
 export function sigv4Signer(options: { region: string; service: string; credentials: () => Promise<AwsCredentialIdentity> }) {
   const signer = new SignatureV4({ service: options.service, region: options.region, credentials: options.credentials, sha256: NodeSha256 });
-  return async (request: { url: string; body: string; headers: Record<string, string> }): Promise<Record<string, string>> => {
+  return async (request: { url: string; body: string | Uint8Array; headers: Record<string, string> }): Promise<Record<string, string>> => {
     const url = new URL(request.url);
     const signed = await signer.sign({
       method: 'POST',

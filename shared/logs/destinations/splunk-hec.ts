@@ -2,7 +2,7 @@ import type { Fetch } from '../../http/fetch.ts';
 import type { LogRecord } from '../record.ts';
 import type { LogDestination } from './destination.ts';
 import { postBatch } from './http-post.ts';
-import { joinLines } from './ndjson-http.ts';
+import { joinLinesToBuffer } from './ndjson-http.ts';
 import { routingPredicate } from './routing.ts';
 
 export interface SplunkHecOptions {
@@ -37,7 +37,7 @@ export function splunkHecDestination(options: SplunkHecOptions): LogDestination 
       `{"time":${record.timestamp / 1000},"host":${JSON.stringify(record.cluster)},"source":${JSON.stringify(record.logStream)},"sourcetype":"${splunkSourcetype(record)}"${index},"event":${json}}`,
     async send(entries, signal) {
       const token = await options.token();
-      return postBatch(options.fetch, { url: endpoint, headers: { authorization: `Splunk ${token}`, 'content-type': 'application/json' }, body: joinLines(entries), gzip: true }, signal);
+      return postBatch(options.fetch, { url: endpoint, headers: { authorization: `Splunk ${token}`, 'content-type': 'application/json' }, body: joinLinesToBuffer(entries), gzip: true }, signal);
     },
   };
 }

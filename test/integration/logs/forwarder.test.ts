@@ -85,6 +85,30 @@ describe('the log forwarder against a loopback destination and the sandbox failu
     ]);
   });
 
+  it('stores audit records whole (the parsed audit, redacted where it must be) and replay sends what the first attempt sent', async () => {
+    const handler = setUp({ drop: [] });
+    const plain = '{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"patch","user":{"username":"admin"},"objectRef":{"resource":"pods","namespace":"web","name":"api-1"},"responseStatus":{"code":200},"resourceVersion":12345678901234567890}';
+    const secret = '{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"create","user":{"username":"admin"},"objectRef":{"resource":"secrets","namespace":"web"},"requestObject":{"kind":"Secret","data":{"password":"c3VwZXItc2VjcmV0"}}}';
+    sink.failNext(1, { status: 400 });
+    await forward(handler, subscriptionEvent('kube-apiserver-audit-1', [plain, secret]));
+    const firstAttempt = sink.requests[0]?.body ?? '';
+
+    const stored = storedLines<{ record: { verb: string; redacted?: string[]; audit: Record<string, unknown> } }>(sandbox.aws, 'failed/central/');
+    expect(stored.map((line) => line.record.audit)).toEqual([
+      expect.objectContaining({ verb: 'patch', objectRef: { resource: 'pods', namespace: 'web', name: 'api-1' } }),
+      expect.objectContaining({ verb: 'create', requestObject: { kind: 'Secret', data: { password: '[REDACTED]' } } }),
+    ]);
+    expect(stored[1]?.record.redacted).toEqual(['secret-data']);
+    expect(JSON.stringify(storedLines(sandbox.aws, 'failed/'))).not.toContain('c3VwZXItc2VjcmV0');
+
+    const { replayFailures } = await import('../../../shared/logs/replay.ts');
+    const { destinationsFromConfig } = await import('../../../shared/logs/destinations/from-config.ts');
+    await replayFailures(sandbox.store, destinationsFromConfig(sandbox.config.logs.destinations, { clients: sandbox.aws.clients, fetch }), { clock: sandbox.aws.clock, remainingMs: () => 60_000 });
+    const replayed = sink.requests[1]?.body ?? '';
+    expect(replayed.split('\n').map((line) => (line ? JSON.parse(line) : line))).toEqual(firstAttempt.split('\n').map((line) => (line ? JSON.parse(line) : line)));
+    expect(firstAttempt).toContain('"resourceVersion":12345678901234567890}');
+  });
+
   it('stores every event when the destination is down, succeeds, and replay later delivers and clears them', async () => {
     const handler = setUp();
     await sink.goDown();

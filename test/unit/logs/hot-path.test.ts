@@ -1,7 +1,8 @@
 // The forwarder's hot-path shortcuts (see the log bench) must give exactly what the plain code gave.
 import { describe, expect, it } from '@jest/globals';
-import type { Entry } from '../../../shared/logs/destinations/destination.ts';
-import { joinLines, joinLinesToBuffer } from '../../../shared/logs/destinations/ndjson-http.ts';
+import type { LogDestination } from '../../../shared/logs/destinations/destination.ts';
+import { joinLinesToBuffer } from '../../../shared/logs/destinations/ndjson-http.ts';
+import { Outbox } from '../../../shared/logs/outbox.ts';
 import { parseKlog } from '../../../shared/logs/parse/klog.ts';
 import { type LiftedLogfmt, parseLogfmt, parseLogfmtLifted } from '../../../shared/logs/parse/logfmt.ts';
 import { toRecord } from '../../../shared/logs/parse/to-record.ts';
@@ -174,20 +175,76 @@ describe('session-token redaction of logfmt fields', () => {
   });
 });
 
-describe('NDJSON body as bytes', () => {
-  const entry = (body: string, bytes = Buffer.byteLength(body)): Entry => ({ record: {} as LogRecord, json: body, body, bytes });
-
-  it('is the UTF-8 of the joined lines', () => {
-    const entries = [entry('{"a":"é"}'), entry('{"b":"日本"}'), entry('{}')];
-    expect(joinLinesToBuffer(entries).toString('utf8')).toBe(joinLines(entries));
+describe('the outbox: bodies held as bytes', () => {
+  const origin = { cluster: 'prod', logType: 'scheduler', logStream: 'kube-scheduler-1' } as const;
+  const klog = (id: string, text: string) => toRecord({ id, timestamp: AUG_2021, message: `I0808 20:04:44.123456       1 main.go:12] ${text}` }, origin);
+  const records = [klog('1', 'plain'), klog('2', 'é and 日本 and 🚀'), klog('3', 'quote " and \\ backslash'), klog('4', 'x'.repeat(300)), klog('5', 'last')];
+  const destination = (name: string, accepts: (record: LogRecord) => boolean = () => true): LogDestination => ({
+    name,
+    type: 'http',
+    limits: { maxRecords: 10, maxBytes: 10_000, maxRecordBytes: 10_000 },
+    accepts,
+    serialize: (record, json) => `${record.id}:${json}`,
+    send: () => Promise.resolve({ kind: 'delivered' }),
   });
 
-  it.each([
-    ['too small', 1],
-    ['too large', 40],
-  ])('falls back to the string join when a measured size is %s', (_what, bytes) => {
-    const entries = [entry('{"a":"é"}'), entry('{"b":"x"}', bytes), entry('{"c":1}')];
-    expect(joinLinesToBuffer(entries).toString('utf8')).toBe(joinLines(entries));
+  it('keeps each body and its UTF-8 size, across buffers, and joins them into the lines a string join gives', () => {
+    const target = destination('a');
+    // Buffers of 64 bytes: most bodies start a new one, the 300-character one needs one of its own.
+    const outbox = new Outbox([target], { chunkBytes: 64 });
+    for (const record of records) outbox.add(record);
+    const entries = outbox.entriesOf(target);
+    const expected = records.map((record) => `${record.id}:${serializeRecord(record)}`);
+    expect(entries.map((entry) => entry.body)).toEqual(expected);
+    expect(entries.map((entry) => entry.bytes)).toEqual(expected.map((body) => Buffer.byteLength(body)));
+    expect(joinLinesToBuffer(entries).toString('utf8')).toBe(expected.map((body) => `${body}\n`).join(''));
+  });
+
+  it('gives each destination the records it accepts, in order', () => {
+    const all = destination('all');
+    const even = destination('even', (record) => Number(record.id) % 2 === 0);
+    const outbox = new Outbox([all, even]);
+    for (const record of records) outbox.add(record);
+    expect(outbox.entriesOf(all).map((entry) => entry.record.id)).toEqual(['1', '2', '3', '4', '5']);
+    expect(outbox.entriesOf(even).map((entry) => entry.body.split(':')[0])).toEqual(['2', '4']);
+    expect(outbox.entriesOf(destination('unknown'))).toEqual([]);
+  });
+
+  it('refuses to read an entry once the outbox is released, and the next outbox writes its own bodies correctly', () => {
+    const target = destination('a');
+    const first = new Outbox([target]);
+    for (const record of records) first.add(record);
+    const [entry] = first.entriesOf(target);
+    first.release();
+    expect(() => entry?.body).toThrow('the outbox was released');
+    expect(() => entry?.copyTo(Buffer.alloc(1_000), 0)).toThrow('the outbox was released');
+    expect(() => first.add(records[0] as LogRecord)).toThrow('the outbox was released');
+
+    // The next outbox may be given the same buffers: what it holds is its own records, whole.
+    const second = new Outbox([target]);
+    for (const record of [...records].reverse()) second.add(record);
+    expect(second.entriesOf(target).map((kept) => kept.body)).toEqual([...records].reverse().map((record) => `${record.id}:${serializeRecord(record)}`));
+    second.release();
+  });
+
+  it('lets the parsed audit object go once serialized, and the record still serializes the same', () => {
+    const audit = { cluster: 'prod', logType: 'audit', logStream: 'kube-apiserver-audit-0a1b' } as const;
+    const plain = toRecord({ id: '6', timestamp: AUG_2021, message: '{"kind":"Event","verb":"get","user":{"username":"admin"},"resourceVersion":12345678901234567890}' }, audit);
+    const secret = '{"kind":"Event","verb":"create","requestObject":{"kind":"Secret","data":{"password":"c3VwZXItc2VjcmV0"}}}';
+    const redacted = toRecord({ id: '7', timestamp: AUG_2021, message: secret }, audit);
+    createRedactor({ enabled: true, patterns: [] })(redacted, secret);
+    const before = [serializeRecord(plain), serializeRecord(redacted)];
+
+    const target = destination('a');
+    const outbox = new Outbox([target]);
+    outbox.add(plain);
+    outbox.add(redacted);
+
+    expect(plain.audit).toBeUndefined();
+    expect(redacted.audit).toBeDefined();
+    expect([serializeRecord(plain), serializeRecord(redacted)]).toEqual(before);
+    expect(outbox.entriesOf(target).map((entry) => entry.body)).toEqual(before.map((json, index) => `${6 + index}:${json}`));
+    expect(before[0]).toContain('"resourceVersion":12345678901234567890}');
   });
 });
 
