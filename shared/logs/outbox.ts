@@ -86,9 +86,9 @@ class ByteArena {
  * What an invocation is about to send, per destination, filled one record at a time as the pipeline makes
  * them. Each record is serialized once, as soon as it exists; each destination that accepts it writes its
  * body straight into bytes, and the parsed audit object is let go. So the forwarder holds the payload, the
- * small records and the outgoing bytes, not millions of short-lived strings and objects that the garbage
- * collector would copy again and again while the whole payload is being processed (this was a third of the
- * forwarder's CPU time, see the log bench).
+ * small records and the outgoing bytes, not every record's strings and objects, which the garbage collector
+ * copied from one scavenge to the next while the rest of the payload was processed (half the bytes it promoted;
+ * see the log bench).
  */
 export class Outbox {
   readonly destinations: readonly LogDestination[];
