@@ -58,7 +58,7 @@ export function keepAuditLine(record: LogRecord, line: string): void {
  * redacted object.
  */
 export function serializeRecord(record: LogRecord): string {
-  const line = record.redacted === undefined ? (record as WithAuditLine)[AUDIT_LINE] : undefined;
+  const line = unchangedAuditLine(record);
   if (line === undefined) return JSON.stringify(record);
   const audit = record.audit;
   // Undefined, not deleted: JSON.stringify leaves it out, and the object keeps its shape.
@@ -74,5 +74,10 @@ export function serializeRecord(record: LogRecord): string {
  * outbox; the object was only needed to lift fields, filter and redact.
  */
 export function releaseParsedAudit(record: LogRecord): void {
-  if (record.audit !== undefined && record.redacted === undefined && (record as WithAuditLine)[AUDIT_LINE] !== undefined) record.audit = undefined;
+  if (record.audit !== undefined && unchangedAuditLine(record) !== undefined) record.audit = undefined;
+}
+
+/** The audit line of a record redaction left untouched: it still says exactly what the record's audit says. */
+function unchangedAuditLine(record: LogRecord): string | undefined {
+  return record.redacted === undefined ? (record as WithAuditLine)[AUDIT_LINE] : undefined;
 }
