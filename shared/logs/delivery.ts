@@ -5,12 +5,18 @@ import type { Entry, LogDestination } from './destinations/destination.ts';
 import { Outbox } from './outbox.ts';
 import type { LogRecord } from './record.ts';
 
+/** A record a destination did not take: its event id, and its JSON as it was to be sent. */
+export interface FailedRecord {
+  id: string;
+  json: string;
+}
+
 /** Records a destination could not take, with why and how many times they were tried. */
 export interface FailedDelivery {
   destination: string;
   reason: string;
   attempts: number;
-  records: LogRecord[];
+  records: FailedRecord[];
 }
 
 export interface DeliveryReport {
@@ -71,13 +77,13 @@ export async function deliverOutbox(outbox: Outbox, options: DeliveryOptions): P
     report.delivered[destination.name] = 0;
     const { batches, oversized } = toBatches(outbox.entriesOf(destination), destination.limits);
     if (oversized.length > 0) {
-      report.failed.push({ destination: destination.name, reason: `record larger than ${destination.type}'s limit of ${destination.limits.maxRecordBytes} bytes`, attempts: 0, records: oversized.map((entry) => entry.record) });
+      report.failed.push({ destination: destination.name, reason: `record larger than ${destination.type}'s limit of ${destination.limits.maxRecordBytes} bytes`, attempts: 0, records: oversized.map(failedRecord) });
     }
     for (const batch of batches) queue.push({ destination, entries: batch, attempt: 0 });
   }
 
   const fail = (job: Job, reason: string, entries: readonly Entry[] = job.entries) => {
-    report.failed.push({ destination: job.destination.name, reason, attempts: job.attempt, records: entries.map((entry) => entry.record) });
+    report.failed.push({ destination: job.destination.name, reason, attempts: job.attempt, records: entries.map(failedRecord) });
   };
 
   const run = async (job: Job): Promise<void> => {
@@ -117,6 +123,11 @@ export async function deliverOutbox(outbox: Outbox, options: DeliveryOptions): P
 
   await runBounded(queue, concurrency, run);
   return report;
+}
+
+/** Read from the outbox's bytes while it is held: what is reported outlives the outbox. */
+function failedRecord(entry: Entry): FailedRecord {
+  return { id: entry.id, json: entry.json };
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */

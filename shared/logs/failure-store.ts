@@ -3,7 +3,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { FailedDelivery } from './delivery.ts';
 import type { RejectedEvent } from './pipeline.ts';
-import { type LogRecord, serializeRecord } from './record.ts';
+import type { LogRecord } from './record.ts';
 
 /**
  * The failure store: an S3 bucket of gzip NDJSON objects holding what the forwarder could not deliver, so
@@ -51,11 +51,9 @@ export class FailureStore {
     const byDestination = new Map<string, string[]>();
     for (const failure of failures) {
       const lines = byDestination.get(failure.destination) ?? [];
-      for (const record of failure.records) {
-        // The record as it would have been sent (serializeRecord: an audit record keeps its line, whose parsed
-        // object may already be released), in a StoredFailure line.
-        lines.push(`${JSON.stringify({ destination: failure.destination, reason: failure.reason, attempts: failure.attempts, failedAt: now.toISOString() } satisfies Omit<StoredFailure, 'record'>).slice(0, -1)},"record":${serializeRecord(record)}}`);
-      }
+      // The record's JSON as it was to be sent (an audit record keeps its line), in a StoredFailure line.
+      const head = JSON.stringify({ destination: failure.destination, reason: failure.reason, attempts: failure.attempts, failedAt: now.toISOString() } satisfies Omit<StoredFailure, 'record'>).slice(0, -1);
+      for (const record of failure.records) lines.push(`${head},"record":${record.json}}`);
       byDestination.set(failure.destination, lines);
     }
     const keys: string[] = [];

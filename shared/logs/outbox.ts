@@ -1,5 +1,6 @@
 import type { Entry, LogDestination } from './destinations/destination.ts';
-import { type LogRecord, releaseParsedAudit, serializeRecord } from './record.ts';
+import type { ControlPlaneLogType } from './log-source.ts';
+import { type LogRecord, serializeRecord } from './record.ts';
 
 /** Bytes of each buffer the outbox writes into; a body larger than that gets a buffer of its own. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -12,105 +13,146 @@ const MAX_BYTES_PER_UNIT = 3;
 const MAX_SPARE_CHUNKS = 4;
 const spareChunks: Buffer[] = [];
 
+/** Whether an outbox's buffers are still its own; every entry of the outbox reads it before its bytes. */
+class Lease {
+  released = false;
+
+  assertHeld(): void {
+    if (this.released) throw new Error('the outbox was released: its entries are gone');
+  }
+}
+
 /**
- * An entry whose body is held as UTF-8 bytes in one of the outbox's buffers, outside the JavaScript heap.
- * `body` decodes it again, for the destinations that build their request as text.
+ * An entry whose body and record JSON are held as UTF-8 bytes in the outbox's buffers, outside the JavaScript
+ * heap (the same bytes when the body is the JSON). `body` and `json` decode them again, for the destinations
+ * that build their request as text and for the failure store.
  */
 class BufferedEntry implements Entry {
-  readonly record: LogRecord;
+  readonly id: string;
+  readonly timestamp: number;
+  readonly cluster: string;
+  readonly logType: ControlPlaneLogType;
   readonly bytes: number;
-  readonly #arena: ByteArena;
+  readonly #lease: Lease;
   readonly #chunk: Buffer;
   readonly #offset: number;
+  readonly #jsonChunk: Buffer;
+  readonly #jsonOffset: number;
+  readonly #jsonBytes: number;
 
-  constructor(record: LogRecord, arena: ByteArena, chunk: Buffer, offset: number, bytes: number) {
-    this.record = record;
-    this.#arena = arena;
-    this.#chunk = chunk;
-    this.#offset = offset;
-    this.bytes = bytes;
+  constructor(record: LogRecord, lease: Lease, body: ByteArena, json: ByteArena) {
+    this.id = record.id;
+    this.timestamp = record.timestamp;
+    this.cluster = record.cluster;
+    this.logType = record.logType;
+    this.#lease = lease;
+    this.#chunk = body.lastChunk;
+    this.#offset = body.lastOffset;
+    this.bytes = body.lastBytes;
+    this.#jsonChunk = json.lastChunk;
+    this.#jsonOffset = json.lastOffset;
+    this.#jsonBytes = json.lastBytes;
   }
 
   get body(): string {
-    this.#arena.assertHeld();
+    this.#lease.assertHeld();
     return this.#chunk.toString('utf8', this.#offset, this.#offset + this.bytes);
   }
 
+  get json(): string {
+    this.#lease.assertHeld();
+    return this.#jsonChunk.toString('utf8', this.#jsonOffset, this.#jsonOffset + this.#jsonBytes);
+  }
+
   copyTo(target: Buffer, offset: number): number {
-    this.#arena.assertHeld();
+    this.#lease.assertHeld();
     return this.#chunk.copy(target, offset, this.#offset, this.#offset + this.bytes);
   }
 }
 
-/** Append-only UTF-8 storage for one destination's bodies, in buffers that are never moved once written. */
+/**
+ * Append-only UTF-8 storage, in buffers that are never moved once written. Where the last text went is read
+ * from `lastChunk`, `lastOffset` and `lastBytes` (no object per append).
+ */
 class ByteArena {
   readonly #chunkBytes: number;
   readonly #chunks: Buffer[] = [];
   #chunk: Buffer = Buffer.alloc(0);
   #used = 0;
-  #released = false;
+  lastChunk: Buffer = this.#chunk;
+  lastOffset = 0;
+  lastBytes = 0;
 
   constructor(chunkBytes: number) {
     this.#chunkBytes = chunkBytes;
   }
 
-  append(record: LogRecord, body: string): BufferedEntry {
-    this.assertHeld();
-    const worstCase = body.length * MAX_BYTES_PER_UNIT;
+  append(text: string): void {
+    const worstCase = text.length * MAX_BYTES_PER_UNIT;
     if (this.#chunk.length - this.#used < worstCase) {
       const size = Math.max(this.#chunkBytes, worstCase);
       this.#chunk = (size === CHUNK_BYTES ? spareChunks.pop() : undefined) ?? Buffer.allocUnsafe(size);
       this.#chunks.push(this.#chunk);
       this.#used = 0;
     }
-    const offset = this.#used;
-    const bytes = this.#chunk.write(body, offset);
-    this.#used += bytes;
-    return new BufferedEntry(record, this, this.#chunk, offset, bytes);
+    this.lastChunk = this.#chunk;
+    this.lastOffset = this.#used;
+    this.lastBytes = this.#chunk.write(text, this.#used);
+    this.#used += this.lastBytes;
   }
 
-  /** Gives the standard-size buffers back for the next invocation; the entries can no longer be read. */
+  /** Gives the standard-size buffers back for the next outbox. */
   release(): void {
-    if (this.#released) return;
-    this.#released = true;
     for (const chunk of this.#chunks) if (chunk.length === CHUNK_BYTES && spareChunks.length < MAX_SPARE_CHUNKS) spareChunks.push(chunk);
     this.#chunks.length = 0;
-  }
-
-  assertHeld(): void {
-    if (this.#released) throw new Error('the outbox was released: its entries are gone');
+    this.#chunk = Buffer.alloc(0);
+    this.lastChunk = this.#chunk;
   }
 }
 
 /**
  * What an invocation is about to send, per destination, filled one record at a time as the pipeline makes
- * them. Each record is serialized once, as soon as it exists; each destination that accepts it writes its
- * body straight into bytes, and the parsed audit object is let go. So the forwarder holds the payload, the
- * small records and the outgoing bytes, not every record's strings and objects, which the garbage collector
- * copied from one scavenge to the next while the rest of the payload was processed (half the bytes it promoted;
- * see the log bench).
+ * them. Each record is serialized once, as soon as it exists, and its JSON written into bytes; a destination
+ * whose body is not that JSON (a bulk action pair, a HEC event) has its body written beside it. The outbox
+ * keeps no record: a record, its parsed audit object and its JSON string are garbage as soon as they are
+ * written. So the forwarder holds the payload, an entry per record and destination, and the outgoing bytes;
+ * the garbage collector no longer copies every record's strings and objects from one scavenge to the next while
+ * the rest of the payload is processed (about half its work; see the log bench).
  */
 export class Outbox {
   readonly destinations: readonly LogDestination[];
   readonly #entries: Entry[][];
-  readonly #arenas: ByteArena[];
+  readonly #bodies: ByteArena[];
+  readonly #json: ByteArena;
+  readonly #lease = new Lease();
 
   constructor(destinations: readonly LogDestination[], options: { chunkBytes?: number } = {}) {
+    const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
     this.destinations = destinations;
     this.#entries = destinations.map(() => []);
-    this.#arenas = destinations.map(() => new ByteArena(options.chunkBytes ?? CHUNK_BYTES));
+    this.#bodies = destinations.map(() => new ByteArena(chunkBytes));
+    this.#json = new ByteArena(chunkBytes);
   }
 
   /** Serializes the record for every destination that accepts it. */
   add(record: LogRecord): void {
+    this.#lease.assertHeld();
     let json: string | undefined;
     for (let index = 0; index < this.destinations.length; index++) {
       const destination = this.destinations[index] as LogDestination;
       if (!destination.accepts(record)) continue;
-      json ??= serializeRecord(record);
-      (this.#entries[index] as Entry[]).push((this.#arenas[index] as ByteArena).append(record, destination.serialize(record, json)));
+      if (json === undefined) {
+        json = serializeRecord(record);
+        this.#json.append(json);
+      }
+      const body = destination.serialize(record, json);
+      let arena = this.#json;
+      if (body !== json) {
+        arena = this.#bodies[index] as ByteArena;
+        arena.append(body);
+      }
+      (this.#entries[index] as Entry[]).push(new BufferedEntry(record, this.#lease, arena, this.#json));
     }
-    releaseParsedAudit(record);
   }
 
   /**
@@ -118,7 +160,10 @@ export class Outbox {
    * outbox. Reading an entry after this throws rather than read another invocation's bytes.
    */
   release(): void {
-    for (const arena of this.#arenas) arena.release();
+    if (this.#lease.released) return;
+    this.#lease.released = true;
+    this.#json.release();
+    for (const arena of this.#bodies) arena.release();
   }
 
   /** The entries of one destination, in the order the records were added. */

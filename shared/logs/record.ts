@@ -53,12 +53,11 @@ export function keepAuditLine(record: LogRecord, line: string): void {
 
 /**
  * JSON of a record: JSON.stringify, except that the `audit` object of an audit record redaction left
- * untouched is written as its original line (`audit` then comes last), whether the parsed object is still
- * there or was released. A record redaction changed (its `redacted` says so) is serialized in full, from the
- * redacted object.
+ * untouched is written as its original line (`audit` then comes last). A record redaction changed (its
+ * `redacted` says so) is serialized in full, from the redacted object.
  */
 export function serializeRecord(record: LogRecord): string {
-  const line = unchangedAuditLine(record);
+  const line = record.redacted === undefined ? (record as WithAuditLine)[AUDIT_LINE] : undefined;
   if (line === undefined) return JSON.stringify(record);
   const audit = record.audit;
   // Undefined, not deleted: JSON.stringify leaves it out, and the object keeps its shape.
@@ -66,18 +65,4 @@ export function serializeRecord(record: LogRecord): string {
   const head = JSON.stringify(record);
   record.audit = audit;
   return head.length === 2 ? `{"audit":${line}}` : `${head.slice(0, -1)},"audit":${line}}`;
-}
-
-/**
- * Lets the parsed audit object of a serialized record go when its line says the same (no redaction): the
- * record still serializes identically, from the line. The forwarder does this once a record is in the
- * outbox; the object was only needed to lift fields, filter and redact.
- */
-export function releaseParsedAudit(record: LogRecord): void {
-  if (record.audit !== undefined && unchangedAuditLine(record) !== undefined) record.audit = undefined;
-}
-
-/** The audit line of a record redaction left untouched: it still says exactly what the record's audit says. */
-function unchangedAuditLine(record: LogRecord): string | undefined {
-  return record.redacted === undefined ? (record as WithAuditLine)[AUDIT_LINE] : undefined;
 }

@@ -61,10 +61,13 @@ export async function replayFailures(store: FailureStore, destinations: readonly
       );
       // What was delivered is gone from the object only when the object is rewritten below.
       summary.delivered += report.delivered[name] ?? 0;
-      const attemptsBefore = new Map(failures.map((failure) => [failure.record.id, failure.attempts]));
+      // Kept as they were read (the stored record, its attempts added up), by event id.
+      const before = new Map(failures.map((failure) => [failure.record.id, failure]));
       for (const failure of report.failed) {
-        for (const record of failure.records) {
-          remaining.push({ destination: name, reason: failure.reason, attempts: (attemptsBefore.get(record.id) ?? 0) + failure.attempts, failedAt: options.clock.now().toISOString(), record });
+        for (const { id } of failure.records) {
+          const stored = before.get(id);
+          if (!stored) throw new Error(`replay: delivery reported record ${id}, which was not in ${key}`);
+          remaining.push({ destination: name, reason: failure.reason, attempts: stored.attempts + failure.attempts, failedAt: options.clock.now().toISOString(), record: stored.record });
         }
       }
     }

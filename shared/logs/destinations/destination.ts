@@ -1,3 +1,4 @@
+import type { ControlPlaneLogType } from '../log-source.ts';
 import type { LogRecord } from '../record.ts';
 
 /**
@@ -14,9 +15,20 @@ export interface BatchLimits {
   maxRecordBytes: number;
 }
 
-/** A record with what one destination sends for it (a line, a bulk action pair, a HEC event), as UTF-8. */
+/**
+ * A record as a destination's batch holds it: what one destination sends for it (a line, a bulk action pair,
+ * a HEC event) as UTF-8, the record's JSON for the failure store, and the few fields a batch is grouped by.
+ * Not the record itself: a record lives only until it is serialized.
+ */
 export interface Entry {
-  readonly record: LogRecord;
+  /** The CloudWatch event id. */
+  readonly id: string;
+  /** CloudWatch's ingestion time, epoch milliseconds. */
+  readonly timestamp: number;
+  readonly cluster: string;
+  readonly logType: ControlPlaneLogType;
+  /** The record's JSON (serializeRecord), as the failure store keeps it. */
+  readonly json: string;
   /** The body's size in bytes, UTF-8. */
   readonly bytes: number;
   /** The body as text. */

@@ -40,10 +40,10 @@ export function lokiPushDestination(options: LokiOptions): LogDestination {
 export function lokiBody(entries: readonly Entry[]): string {
   const streams = new Map<string, { labels: string; entries: Entry[] }>();
   for (const entry of entries) {
-    const key = `${entry.record.cluster}\u0000${entry.record.logType}`;
+    const key = `${entry.cluster}\u0000${entry.logType}`;
     let stream = streams.get(key);
     if (!stream) {
-      stream = { labels: JSON.stringify({ cluster: entry.record.cluster, log_type: entry.record.logType }), entries: [] };
+      stream = { labels: JSON.stringify({ cluster: entry.cluster, log_type: entry.logType }), entries: [] };
       streams.set(key, stream);
     }
     stream.entries.push(entry);
@@ -51,8 +51,8 @@ export function lokiBody(entries: readonly Entry[]): string {
   const parts: string[] = [];
   for (const stream of streams.values()) {
     // Stable sort: events of the same millisecond keep CloudWatch's order.
-    stream.entries.sort((a, b) => a.record.timestamp - b.record.timestamp);
-    const values = stream.entries.map((entry) => `["${entry.record.timestamp}000000",${entry.body}]`).join(',');
+    stream.entries.sort((a, b) => a.timestamp - b.timestamp);
+    const values = stream.entries.map((entry) => `["${entry.timestamp}000000",${entry.body}]`).join(',');
     parts.push(`{"stream":${stream.labels},"values":[${values}]}`);
   }
   return `{"streams":[${parts.join(',')}]}`;

@@ -30,13 +30,13 @@ export function s3ArchiveDestination(options: S3ArchiveOptions): LogDestination 
     async send(entries, signal) {
       const groups = new Map<string, typeof entries[number][]>();
       for (const entry of entries) {
-        const key = archivePrefix(options.prefix, entry.record.cluster, entry.record.logType, entry.record.timestamp);
+        const key = archivePrefix(options.prefix, entry.cluster, entry.logType, entry.timestamp);
         const group = groups.get(key) ?? [];
         group.push(entry);
         groups.set(key, group);
       }
       for (const [prefix, group] of groups) {
-        const key = `${prefix}${group[0]?.record.id ?? 'batch'}-${randomUUID().slice(0, 8)}.ndjson.gz`;
+        const key = `${prefix}${group[0]?.id ?? 'batch'}-${randomUUID().slice(0, 8)}.ndjson.gz`;
         try {
           await options.s3.send(new PutObjectCommand({ Bucket: options.bucket, Key: key, Body: gzipSync(joinLinesToBuffer(group)), ContentType: 'application/x-ndjson', ContentEncoding: 'gzip' }), { abortSignal: signal });
         } catch (error) {

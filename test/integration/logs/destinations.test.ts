@@ -143,12 +143,12 @@ describe('destinations: what each intake receives', () => {
 });
 
 describe('batching by the destination limits, after serialization', () => {
-  const entry = (id: string, bytes: number) => ({ record: record(id), json: '', body: 'x'.repeat(bytes), bytes });
+  const entry = (id: string, bytes: number) => ({ id, body: 'x'.repeat(bytes), bytes });
 
   it('cuts batches at the record count and the byte limit (newlines counted) and sets oversized entries apart', () => {
     const { batches, oversized } = toBatches([entry('1', 40), entry('2', 40), entry('3', 40), entry('4', 200), entry('5', 10)], { maxRecords: 2, maxBytes: 100, maxRecordBytes: 150 });
-    expect(batches.map((batch) => batch.map((item) => item.record.id))).toEqual([['1', '2'], ['3', '5']]);
-    expect(oversized.map((item) => item.record.id)).toEqual(['4']);
+    expect(batches.map((batch) => batch.map((item) => item.id))).toEqual([['1', '2'], ['3', '5']]);
+    expect(oversized.map((item) => item.id)).toEqual(['4']);
   });
 
   it('stores a record over the destination limit with the reason instead of dropping it', async () => {

@@ -13,8 +13,9 @@ afterEach(async () => {
   await sink.close();
 });
 
+/** A record as delivery reports it failed: its id and its JSON. */
 function record(id: string) {
-  return { id, timestamp: Date.parse('2026-03-02T08:00:00Z'), cluster: 'prod', logType: 'scheduler' as const, logStream: 'kube-scheduler-1', message: `line ${id}` };
+  return { id, json: JSON.stringify({ id, timestamp: Date.parse('2026-03-02T08:00:00Z'), cluster: 'prod', logType: 'scheduler', logStream: 'kube-scheduler-1', message: `line ${id}` }) };
 }
 
 async function replay(sandbox: ReturnType<typeof logsSandbox>, ...argv: string[]) {

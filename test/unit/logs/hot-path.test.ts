@@ -205,7 +205,7 @@ describe('the outbox: bodies held as bytes', () => {
     const even = destination('even', (record) => Number(record.id) % 2 === 0);
     const outbox = new Outbox([all, even]);
     for (const record of records) outbox.add(record);
-    expect(outbox.entriesOf(all).map((entry) => entry.record.id)).toEqual(['1', '2', '3', '4', '5']);
+    expect(outbox.entriesOf(all).map((entry) => entry.id)).toEqual(['1', '2', '3', '4', '5']);
     expect(outbox.entriesOf(even).map((entry) => entry.body.split(':')[0])).toEqual(['2', '4']);
     expect(outbox.entriesOf(destination('unknown'))).toEqual([]);
   });
@@ -227,24 +227,35 @@ describe('the outbox: bodies held as bytes', () => {
     second.release();
   });
 
-  it('lets the parsed audit object go once serialized, and the record still serializes the same', () => {
+  it('keeps what it needs of a record, not the record: its JSON, id, time, cluster and log type, unchanged if the record changes', () => {
     const audit = { cluster: 'prod', logType: 'audit', logStream: 'kube-apiserver-audit-0a1b' } as const;
     const plain = toRecord({ id: '6', timestamp: AUG_2021, message: '{"kind":"Event","verb":"get","user":{"username":"admin"},"resourceVersion":12345678901234567890}' }, audit);
     const secret = '{"kind":"Event","verb":"create","requestObject":{"kind":"Secret","data":{"password":"c3VwZXItc2VjcmV0"}}}';
-    const redacted = toRecord({ id: '7', timestamp: AUG_2021, message: secret }, audit);
+    const redacted = toRecord({ id: '7', timestamp: AUG_2021 + 1, message: secret }, audit);
     createRedactor({ enabled: true, patterns: [] })(redacted, secret);
-    const before = [serializeRecord(plain), serializeRecord(redacted)];
-
-    const target = destination('a');
-    const outbox = new Outbox([target]);
+    const json = [serializeRecord(plain), serializeRecord(redacted)];
+    // The body differs from the JSON here (`id:` before it), so the JSON is held apart from the body.
+    const framed = destination('framed');
+    const ndjson: LogDestination = { ...destination('ndjson'), serialize: (_record, text) => text };
+    const outbox = new Outbox([framed, ndjson]);
     outbox.add(plain);
     outbox.add(redacted);
+    plain.verb = 'delete';
+    plain.cluster = 'other';
+    plain.timestamp = 0;
 
-    expect(plain.audit).toBeUndefined();
-    expect(redacted.audit).toMatchObject({ requestObject: { kind: 'Secret', data: { password: REDACTED } } });
-    expect([serializeRecord(plain), serializeRecord(redacted)]).toEqual(before);
-    expect(outbox.entriesOf(target).map((entry) => entry.body)).toEqual(before.map((json, index) => `${6 + index}:${json}`));
-    expect(before[0]).toContain('"resourceVersion":12345678901234567890}');
+    for (const target of [framed, ndjson]) {
+      expect(outbox.entriesOf(target).map(({ id, timestamp, cluster, logType, json: text }) => ({ id, timestamp, cluster, logType, json: text }))).toEqual([
+        { id: '6', timestamp: AUG_2021, cluster: 'prod', logType: 'audit', json: json[0] },
+        { id: '7', timestamp: AUG_2021 + 1, cluster: 'prod', logType: 'audit', json: json[1] },
+      ]);
+    }
+    expect(outbox.entriesOf(framed).map((entry) => entry.body)).toEqual(json.map((text, index) => `${6 + index}:${text}`));
+    expect(outbox.entriesOf(ndjson).map((entry) => entry.body)).toEqual(json);
+    expect(json[0]).toContain('"resourceVersion":12345678901234567890}');
+    expect(JSON.parse(json[1] ?? '')).toMatchObject({ redacted: ['secret-data'], audit: { requestObject: { data: { password: REDACTED } } } });
+    outbox.release();
+    expect(() => outbox.entriesOf(ndjson)[0]?.json).toThrow('the outbox was released');
   });
 });
 
