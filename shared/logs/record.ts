@@ -39,25 +39,31 @@ export interface LogRecord {
 }
 
 /**
- * The audit line an audit record was parsed from, kept under a symbol key (JSON.stringify skips symbol keys;
- * no side table for the garbage collector to trace). Serializing the record reuses the line as it came
- * instead of serializing the parsed object again (most of the forwarder's serialization time on audit
+ * The audit line that stands for an audit record's `audit` object, kept under a symbol key (JSON.stringify
+ * skips symbol keys; no side table for the garbage collector to trace). Serializing the record reuses the
+ * line instead of serializing the parsed object again (most of the forwarder's serialization time on audit
  * logs), and numbers beyond 2^53 keep their digits.
+ *
+ * Whoever changes the audit object keeps the line saying the same thing, or forgets it (`undefined`): the
+ * parser sets it, redaction rewrites it where it can redact the text exactly and forgets it otherwise.
  */
 const AUDIT_LINE: unique symbol = Symbol('eksops.auditLine');
-type WithAuditLine = LogRecord & { [AUDIT_LINE]?: string };
+type WithAuditLine = LogRecord & { [AUDIT_LINE]?: string | undefined };
 
-export function keepAuditLine(record: LogRecord, line: string): void {
+export function keepAuditLine(record: LogRecord, line: string | undefined): void {
   (record as WithAuditLine)[AUDIT_LINE] = line;
 }
 
+export function auditLineOf(record: LogRecord): string | undefined {
+  return (record as WithAuditLine)[AUDIT_LINE];
+}
+
 /**
- * JSON of a record: JSON.stringify, except that the `audit` object of an audit record redaction left
- * untouched is written as its original line (`audit` then comes last). A record redaction changed (its
- * `redacted` says so) is serialized in full, from the redacted object.
+ * JSON of a record: JSON.stringify, except that the `audit` object of an audit record is written as the line
+ * that stands for it, when there is one (`audit` then comes last).
  */
 export function serializeRecord(record: LogRecord): string {
-  const line = record.redacted === undefined ? (record as WithAuditLine)[AUDIT_LINE] : undefined;
+  const line = auditLineOf(record);
   if (line === undefined) return JSON.stringify(record);
   const audit = record.audit;
   // Undefined, not deleted: JSON.stringify leaves it out, and the object keeps its shape.

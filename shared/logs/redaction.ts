@@ -1,4 +1,4 @@
-import type { LogRecord } from './record.ts';
+import { auditLineOf, keepAuditLine, type LogRecord } from './record.ts';
 
 export const REDACTED = '[REDACTED]';
 
@@ -36,7 +36,7 @@ export function createRedactor(settings: RedactionSettings): Redactor {
   return (record, raw) => {
     // Set.prototype.clear allocates a new table: only when there is something to clear.
     if (applied.size > 0) applied.clear();
-    if (record.audit) redactAudit(record.audit, applied);
+    if (record.audit) keepAuditLine(record, redactAudit(record.audit, auditLineOf(record), applied));
     // The session-token pattern has no anchor nor lookaround: a match in a slice of `raw` is a match in `raw`,
     // so one test of the line stands for one per logfmt field. (Configured patterns may have anchors: they
     // are always tested value by value.)
@@ -47,53 +47,104 @@ export function createRedactor(settings: RedactionSettings): Redactor {
     if (custom) {
       if (record.message !== undefined) record.message = redactText(record.message, 'pattern', custom, applied);
       if (record.fields) redactValues(record.fields, 'pattern', custom, applied);
-      if (record.audit) redactStrings(record.audit, custom, applied);
+      if (record.audit && redactStrings(record.audit, custom, applied)) keepAuditLine(record, undefined);
     }
     if (applied.size > 0) record.redacted = [...applied].sort();
   };
 }
 
-function redactAudit(audit: Record<string, unknown>, applied: Set<string>): void {
+/**
+ * Redacts an audit object in place. Returns its line redacted the same way (the access key id, on nearly
+ * every event of an IAM principal, is replaced in the text), or undefined once the object changed in a way
+ * the text was not (a Secret, a token: the record is then serialized from the object).
+ */
+function redactAudit(audit: Record<string, unknown>, line: string | undefined, applied: Set<string>): string | undefined {
+  let text = line;
   const extra = asObject(asObject(audit.user)?.extra);
   if (extra && 'accessKeyId' in extra) {
+    if (text !== undefined) text = redactAccessKeyIdInLine(text, extra.accessKeyId);
     extra.accessKeyId = [REDACTED];
     applied.add('access-key-id');
   }
-  if (typeof audit.requestURI === 'string') audit.requestURI = redactText(audit.requestURI, 'session-token', SESSION_TOKEN, applied);
+  if (typeof audit.requestURI === 'string') {
+    const uri = redactText(audit.requestURI, 'session-token', SESSION_TOKEN, applied);
+    if (uri !== audit.requestURI) {
+      audit.requestURI = uri;
+      text = undefined;
+    }
+  }
   for (const key of ['requestObject', 'responseObject'] as const) {
     const object = asObject(audit[key]);
     if (!object) continue;
-    redactSecretObject(object, applied);
+    let changed = redactSecretObject(object, applied);
     for (const item of Array.isArray(object.items) ? object.items : []) {
       const secret = asObject(item);
-      if (secret) redactSecretObject(secret, applied, true);
+      if (secret && redactSecretObject(secret, applied, true)) changed = true;
     }
     const kind = object.kind;
-    if (kind === 'TokenReview') redactField(asObject(object.spec), 'token', 'bearer-token', applied);
-    if (kind === 'TokenRequest') redactField(asObject(object.status), 'token', 'bearer-token', applied);
+    if (kind === 'TokenReview' && redactField(asObject(object.spec), 'token', 'bearer-token', applied)) changed = true;
+    if (kind === 'TokenRequest' && redactField(asObject(object.status), 'token', 'bearer-token', applied)) changed = true;
+    if (changed) text = undefined;
+  }
+  return text;
+}
+
+const ACCESS_KEY_ID = '"accessKeyId"';
+const REDACTED_LIST = JSON.stringify([REDACTED]);
+
+/**
+ * The line with `user.extra.accessKeyId` replaced as the object's is, or undefined when that cannot be done
+ * exactly. `"accessKeyId"` found once is that key: JSON escapes every quote inside a string, so the text
+ * cannot be part of a string value, and the parsed object has the key, so the line writes it somewhere. When
+ * the text after the key and its colon is the value's JSON, that is the value's whole extent. Anything else
+ * (the key written twice, an escaped letter, the value written another way) is left to the object.
+ */
+function redactAccessKeyIdInLine(line: string, value: unknown): string | undefined {
+  const at = line.indexOf(ACCESS_KEY_ID);
+  if (at < 0 || line.includes(ACCESS_KEY_ID, at + ACCESS_KEY_ID.length)) return undefined;
+  let start = skipWhitespace(line, at + ACCESS_KEY_ID.length);
+  if (line.charCodeAt(start) !== 0x3a) return undefined;
+  start = skipWhitespace(line, start + 1);
+  const written = JSON.stringify(value);
+  if (written === undefined || !line.startsWith(written, start)) return undefined;
+  return `${line.slice(0, start)}${REDACTED_LIST}${line.slice(start + written.length)}`;
+}
+
+/** JSON's whitespace: space, tab, line feed, carriage return. */
+function skipWhitespace(text: string, from: number): number {
+  let index = from;
+  for (;;) {
+    const code = text.charCodeAt(index);
+    if (code !== 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) return index;
+    index++;
   }
 }
 
-function redactSecretObject(object: Record<string, unknown>, applied: Set<string>, inList = false): void {
-  if (object.kind !== 'Secret' && !(inList && ('data' in object || 'stringData' in object))) return;
+/** Whether anything was redacted. */
+function redactSecretObject(object: Record<string, unknown>, applied: Set<string>, inList = false): boolean {
+  if (object.kind !== 'Secret' && !(inList && ('data' in object || 'stringData' in object))) return false;
+  let changed = false;
   for (const field of ['data', 'stringData']) {
     const values = asObject(object[field]);
     if (!values) continue;
     for (const key of Object.keys(values)) values[key] = REDACTED;
     applied.add('secret-data');
+    changed = true;
   }
   const annotations = asObject(asObject(object.metadata)?.annotations);
   if (annotations && LAST_APPLIED in annotations) {
     annotations[LAST_APPLIED] = REDACTED;
     applied.add('secret-data');
+    changed = true;
   }
+  return changed;
 }
 
-function redactField(object: Record<string, unknown> | undefined, field: string, rule: string, applied: Set<string>): void {
-  if (object && typeof object[field] === 'string') {
-    object[field] = REDACTED;
-    applied.add(rule);
-  }
+function redactField(object: Record<string, unknown> | undefined, field: string, rule: string, applied: Set<string>): boolean {
+  if (!object || typeof object[field] !== 'string') return false;
+  object[field] = REDACTED;
+  applied.add(rule);
+  return true;
 }
 
 function matches(pattern: RegExp, text: string): boolean {
@@ -121,14 +172,20 @@ function redactText(text: string, rule: string, pattern: RegExp, applied: Set<st
   return text.replace(pattern, (_match, key: string | undefined) => `${key ?? ''}${REDACTED}`);
 }
 
-function redactStrings(value: Record<string, unknown> | unknown[], pattern: RegExp, applied: Set<string>): void {
+/** Whether any string was redacted. */
+function redactStrings(value: Record<string, unknown> | unknown[], pattern: RegExp, applied: Set<string>): boolean {
+  let changed = false;
   const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
   for (const [key, item] of entries) {
     if (typeof item === 'string') {
       const redacted = redactText(item, 'pattern', pattern, applied);
-      if (redacted !== item) (value as Record<string | number, unknown>)[key] = redacted;
-    } else if (typeof item === 'object' && item !== null) redactStrings(item as Record<string, unknown>, pattern, applied);
+      if (redacted !== item) {
+        (value as Record<string | number, unknown>)[key] = redacted;
+        changed = true;
+      }
+    } else if (typeof item === 'object' && item !== null && redactStrings(item as Record<string, unknown>, pattern, applied)) changed = true;
   }
+  return changed;
 }
 
 function asObject(value: unknown): Record<string, unknown> | undefined {
