@@ -11,6 +11,12 @@ export interface FailedRecord {
   json: string;
 }
 
+/** A record to deliver, and its JSON when it is already written (replay resends what the failure store kept). */
+export interface Outgoing {
+  record: LogRecord;
+  json?: string | undefined;
+}
+
 /** Records a destination could not take, with why and how many times they were tried. */
 export interface FailedDelivery {
   destination: string;
@@ -54,10 +60,10 @@ interface Job {
  * while the invocation has time, and returns what could not be delivered for the failure store.
  * Never throws for a destination's failure: a failure is data here.
  */
-export async function deliver(records: readonly LogRecord[], destinations: readonly LogDestination[], options: DeliveryOptions): Promise<DeliveryReport> {
+export async function deliver(outgoing: readonly Outgoing[], destinations: readonly LogDestination[], options: DeliveryOptions): Promise<DeliveryReport> {
   const outbox = new Outbox(destinations);
   try {
-    for (const record of records) outbox.add(record);
+    for (const { record, json } of outgoing) outbox.add(record, json);
     return await deliverOutbox(outbox, options);
   } finally {
     outbox.release();

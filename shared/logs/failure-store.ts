@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { FailedDelivery } from './delivery.ts';
@@ -19,6 +20,11 @@ export interface StoredFailure {
   attempts: number;
   failedAt: string;
   record: LogRecord;
+}
+
+/** A stored failure as read back, with its record's JSON exactly as stored (numbers beyond 2^53 keep their digits). */
+export interface ReadFailure extends StoredFailure {
+  readonly recordJson: string;
 }
 
 export interface StoredRejection {
@@ -51,9 +57,9 @@ export class FailureStore {
     const byDestination = new Map<string, string[]>();
     for (const failure of failures) {
       const lines = byDestination.get(failure.destination) ?? [];
-      // The record's JSON as it was to be sent (an audit record keeps its line), in a StoredFailure line.
-      const head = JSON.stringify({ destination: failure.destination, reason: failure.reason, attempts: failure.attempts, failedAt: now.toISOString() } satisfies Omit<StoredFailure, 'record'>).slice(0, -1);
-      for (const record of failure.records) lines.push(`${head},"record":${record.json}}`);
+      // The record's JSON as it was to be sent (an audit record keeps its line).
+      const meta = { destination: failure.destination, reason: failure.reason, attempts: failure.attempts, failedAt: now.toISOString() };
+      for (const record of failure.records) lines.push(failureLine(meta, record.json));
       byDestination.set(failure.destination, lines);
     }
     const keys: string[] = [];
@@ -86,7 +92,7 @@ export class FailureStore {
     return keys.sort();
   }
 
-  async read(key: string): Promise<StoredFailure[]> {
+  async read(key: string): Promise<ReadFailure[]> {
     const object = await this.#s3.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key }));
     const bytes = await object.Body?.transformToByteArray();
     if (!bytes) return [];
@@ -94,22 +100,50 @@ export class FailureStore {
       .toString('utf8')
       .split('\n')
       .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as StoredFailure);
+      .map(readFailureLine);
   }
 
   /** Replaces an object with what is still undelivered (same key), or deletes it when nothing is left. */
-  async rewrite(key: string, remaining: readonly StoredFailure[]): Promise<void> {
+  async rewrite(key: string, remaining: readonly ReadFailure[]): Promise<void> {
     if (remaining.length === 0) {
       await this.#s3.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }));
       return;
     }
-    await this.#put(key, remaining.map((failure) => JSON.stringify(failure)));
+    await this.#put(key, remaining.map((failure) => failureLine(failure, failure.recordJson)));
   }
 
   async #put(key: string, lines: readonly string[]): Promise<void> {
     await this.#s3.send(
       new PutObjectCommand({ Bucket: this.#bucket, Key: key, Body: gzipSync(`${lines.join('\n')}\n`), ContentType: 'application/x-ndjson', ContentEncoding: 'gzip', ServerSideEncryption: 'AES256' }),
     );
+  }
+}
+
+const RECORD_KEY = ',"record":';
+
+/** A StoredFailure line: the record's JSON is written as given, last. */
+function failureLine(meta: Omit<StoredFailure, 'record'>, recordJson: string): string {
+  const { destination, reason, attempts, failedAt } = meta;
+  return `${JSON.stringify({ destination, reason, attempts, failedAt }).slice(0, -1)}${RECORD_KEY}${recordJson}}`;
+}
+
+/**
+ * A line back: parsed, and the record's text cut from it. In a line failureLine wrote, the first `,"record":`
+ * is the key (quotes inside the strings before it are escaped) and the record runs to the last brace; a line
+ * written otherwise (by hand) has its record serialized again from the parsed object.
+ */
+function readFailureLine(line: string): ReadFailure {
+  const failure = JSON.parse(line) as StoredFailure;
+  const at = line.indexOf(RECORD_KEY);
+  const text = at < 0 ? undefined : line.slice(at + RECORD_KEY.length, -1);
+  return { ...failure, recordJson: text !== undefined && isJsonOf(text, failure.record) ? text : JSON.stringify(failure.record) };
+}
+
+function isJsonOf(text: string, record: LogRecord): boolean {
+  try {
+    return isDeepStrictEqual(JSON.parse(text), record);
+  } catch {
+    return false;
   }
 }
 

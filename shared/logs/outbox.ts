@@ -134,15 +134,15 @@ export class Outbox {
     this.#json = new ByteArena(chunkBytes);
   }
 
-  /** Serializes the record for every destination that accepts it. */
-  add(record: LogRecord): void {
+  /** Serializes the record (unless its JSON is given) for every destination that accepts it. */
+  add(record: LogRecord, given?: string): void {
     this.#lease.assertHeld();
     let json: string | undefined;
     for (let index = 0; index < this.destinations.length; index++) {
       const destination = this.destinations[index] as LogDestination;
       if (!destination.accepts(record)) continue;
       if (json === undefined) {
-        json = serializeRecord(record);
+        json = given ?? serializeRecord(record);
         this.#json.append(json);
       }
       const body = destination.serialize(record, json);

@@ -1,6 +1,6 @@
 import { deliver, type DeliveryOptions } from './delivery.ts';
 import type { LogDestination } from './destinations/destination.ts';
-import type { FailureStore, StoredFailure } from './failure-store.ts';
+import type { FailureStore, ReadFailure } from './failure-store.ts';
 
 export interface ReplayOptions extends Omit<DeliveryOptions, 'maxAttempts'> {
   /** Only this destination's failures. */
@@ -38,8 +38,8 @@ export async function replayFailures(store: FailureStore, destinations: readonly
       summary.remaining += stored.length;
       continue;
     }
-    const remaining: StoredFailure[] = [];
-    const groups = new Map<string, StoredFailure[]>();
+    const remaining: ReadFailure[] = [];
+    const groups = new Map<string, ReadFailure[]>();
     for (const failure of stored) {
       const group = groups.get(failure.destination);
       if (group) group.push(failure);
@@ -54,8 +54,9 @@ export async function replayFailures(store: FailureStore, destinations: readonly
       }
       // Replay sends to this destination only, whatever its routing says now: these records were routed to it.
       const target = { ...destination, accepts: () => true, name: destination.name };
+      // Each record is resent as it was stored, byte for byte.
       const report = await deliver(
-        failures.map((failure) => failure.record),
+        failures.map((failure) => ({ record: failure.record, json: failure.recordJson })),
         [target],
         options,
       );
@@ -67,7 +68,7 @@ export async function replayFailures(store: FailureStore, destinations: readonly
         for (const { id } of failure.records) {
           const stored = before.get(id);
           if (!stored) throw new Error(`replay: delivery reported record ${id}, which was not in ${key}`);
-          remaining.push({ destination: name, reason: failure.reason, attempts: stored.attempts + failure.attempts, failedAt: options.clock.now().toISOString(), record: stored.record });
+          remaining.push({ destination: name, reason: failure.reason, attempts: stored.attempts + failure.attempts, failedAt: options.clock.now().toISOString(), record: stored.record, recordJson: stored.recordJson });
         }
       }
     }

@@ -32,7 +32,7 @@ function record(id: string, overrides: Partial<LogRecord> = {}): LogRecord {
   return { id, timestamp: Date.parse('2026-03-02T08:59:00Z'), cluster: 'prod', logType: 'audit', logStream: 'kube-apiserver-audit-1', verb: 'get', ...overrides };
 }
 
-const send = (records: LogRecord[], destination: LogDestination) => deliver(records, [destination], { clock, remainingMs: () => 60_000, backoff: { baseMs: 1, capMs: 1, random: () => 0.5 } });
+const send = (records: LogRecord[], destination: LogDestination) => deliver(records.map((record) => ({ record })), [destination], { clock, remainingMs: () => 60_000, backoff: { baseMs: 1, capMs: 1, random: () => 0.5 } });
 
 describe('destinations: what each intake receives', () => {
   it('Splunk HEC: concatenated events with time in seconds, host, sourcetype per log type, index, and the token header', async () => {

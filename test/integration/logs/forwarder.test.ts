@@ -7,7 +7,7 @@ import type { ForwardSummary } from '../../../shared/logs/forward-logs.ts';
 import { MAX_EVENT_BYTES } from '../../../shared/logs/pipeline.ts';
 import { encodeSubscriptionData } from '../../../shared/logs/subscription-payload.ts';
 import { fixtureJson, fixtureLines } from '../../unit/logs/fixtures.ts';
-import { contextFor, forwarderDeps, logsSandbox, storedLines, subscriptionEvent } from './harness.ts';
+import { contextFor, forwarderDeps, logsSandbox, storedLines, storedText, subscriptionEvent } from './harness.ts';
 
 let sink: HttpSink;
 let sandbox: ReturnType<typeof logsSandbox>;
@@ -101,12 +101,21 @@ describe('the log forwarder against a loopback destination and the sandbox failu
     expect(stored[1]?.record.redacted).toEqual(['secret-data']);
     expect(JSON.stringify(storedLines(sandbox.aws, 'failed/'))).not.toContain('c3VwZXItc2VjcmV0');
 
+    expect(firstAttempt).toContain('"resourceVersion":12345678901234567890}');
+
+    // A replay the destination refuses again rewrites the object: the records stay as they were written.
     const { replayFailures } = await import('../../../shared/logs/replay.ts');
     const { destinationsFromConfig } = await import('../../../shared/logs/destinations/from-config.ts');
-    await replayFailures(sandbox.store, destinationsFromConfig(sandbox.config.logs.destinations, { clients: sandbox.aws.clients, fetch }), { clock: sandbox.aws.clock, remainingMs: () => 60_000 });
-    const replayed = sink.requests[1]?.body ?? '';
-    expect(replayed.split('\n').map((line) => (line ? JSON.parse(line) : line))).toEqual(firstAttempt.split('\n').map((line) => (line ? JSON.parse(line) : line)));
-    expect(firstAttempt).toContain('"resourceVersion":12345678901234567890}');
+    const replay = () => replayFailures(sandbox.store, destinationsFromConfig(sandbox.config.logs.destinations, { clients: sandbox.aws.clients, fetch }), { clock: sandbox.aws.clock, remainingMs: () => 60_000 });
+    sink.failNext(1, { status: 400 });
+    await replay();
+    expect(storedLines<{ attempts: number }>(sandbox.aws, 'failed/central/').map((line) => line.attempts)).toEqual([2, 2]);
+    expect(storedText(sandbox.aws, 'failed/central/')[0]).toContain('"resourceVersion":12345678901234567890}');
+
+    // Then replay sends what the first attempt sent, byte for byte.
+    await replay();
+    expect(sink.requests[2]?.body).toBe(firstAttempt);
+    expect(storedLines(sandbox.aws, 'failed/')).toEqual([]);
   });
 
   it('stores every event when the destination is down, succeeds, and replay later delivers and clears them', async () => {

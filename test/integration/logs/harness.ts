@@ -43,11 +43,15 @@ export function subscriptionEvent(logStream: string, messages: readonly string[]
 
 /** The parsed lines of every object under a prefix of the failure store. */
 export function storedLines<T = Record<string, unknown>>(aws: SandboxAws, prefix: string): T[] {
+  return storedText(aws, prefix).map((line) => JSON.parse(line) as T);
+}
+
+/** The same lines, as the text S3 holds. */
+export function storedText(aws: SandboxAws, prefix: string): string[] {
   return [...aws.account.service(SandboxS3).objects(BUCKET, prefix).values()].flatMap((body) =>
     gunzipSync(body)
       .toString('utf8')
       .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as T),
+      .filter((line) => line !== ''),
   );
 }

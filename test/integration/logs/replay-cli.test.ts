@@ -1,3 +1,5 @@
+import { gzipSync } from 'node:zlib';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { logsCommands } from '../../../cli/commands/logs.ts';
 import { HttpSink } from '../../../local/sinks/http-sink.ts';
@@ -56,6 +58,16 @@ describe('eksops logs replay', () => {
     const run = await replay(sandbox, '--bucket', BUCKET, '--destination', 'central');
     expect(run.code).toBe(1);
     expect(storedLines(sandbox.aws, 'failed/')).toEqual([expect.objectContaining({ destination: 'central', reason: 'HTTP 400: bad record', attempts: 9 })]);
+  });
+
+  it('resends a line written by hand, its record in the middle, from the parsed record', async () => {
+    const sandbox = logsSandbox({ destinations: [{ name: 'central', type: 'http', url: `${sink.url}/in`, gzip: false }] });
+    const stored = { destination: 'central', record: { id: '9', timestamp: 1, cluster: 'prod', logType: 'scheduler', logStream: 'kube-scheduler-1', message: 'by hand' }, reason: 'HTTP 503', attempts: 1, failedAt: '2026-03-02T08:00:00.000Z' };
+    const body = gzipSync(`${JSON.stringify(stored)}\n`);
+    await sandbox.aws.clients.client(S3Client).send(new PutObjectCommand({ Bucket: BUCKET, Key: 'failed/central/2026/03/02/08/by-hand.ndjson.gz', Body: body }));
+    const run = await replay(sandbox, '--bucket', BUCKET);
+    expect(run.code).toBe(0);
+    expect(sink.requests.map((request) => request.body)).toEqual([`${JSON.stringify(stored.record)}\n`]);
   });
 
   it('refuses to run without a bucket or with an unknown destination', async () => {
