@@ -1,11 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { benchBlueprint } from '../logs/blueprint-run.ts';
+import type { ChildProcess } from 'node:child_process';
 import { firstLine, forkBenchModule } from '../logs/child.ts';
-import { floorWork } from '../logs/floor.ts';
-import { benchForwarder } from '../logs/forwarder-run.ts';
 import { buildPayloads } from '../logs/payload.ts';
+import type { BenchPayloadFile, SubjectName, SubjectSample } from '../logs/subject-process.ts';
 import type { Figure } from '../figures.ts';
 import type { BenchContext, BenchGroup, GroupOutcome } from '../group.ts';
 import { median, round } from '../stats.ts';
@@ -13,7 +12,9 @@ import { median, round } from '../stats.ts';
 /** 1 MB compressed, as the issue's realistic payload: several MB once unzipped. */
 const TARGET_COMPRESSED_BYTES = 1024 * 1024;
 /** Measured rounds per subject, interleaved so that machine noise hits every subject alike. */
-const ROUNDS = 9;
+const ROUNDS = 11;
+/** Rounds first run and not counted: each subject's process compiles its hot code in the first few passes. */
+const WARM_UP_ROUNDS = 3;
 const PEAK_RSS_LIMIT_MB = 256;
 
 async function runLogs(context: BenchContext): Promise<GroupOutcome> {
@@ -24,43 +25,35 @@ async function runLogs(context: BenchContext): Promise<GroupOutcome> {
   const compressedBytes = payloads.reduce((sum, payload) => sum + payload.compressedBytes, 0);
   const rawBytes = payloads.reduce((sum, payload) => sum + payload.rawBytes, 0);
 
+  const directory = await mkdtemp(path.join(tmpdir(), 'eksops-bench-logs-'));
   const sink = forkBenchModule('./sink-process.ts');
-  let blueprint: ReturnType<typeof benchBlueprint> | undefined;
+  const children: ChildProcess[] = [sink];
   try {
+    const payloadFile = path.join(directory, 'payloads.json');
+    await writeFile(payloadFile, JSON.stringify({ events: payloads.map((payload) => payload.event), audit: payloads.map((payload) => payload.logStream.startsWith('kube-apiserver-audit-')) } satisfies BenchPayloadFile));
     const port = Number(await firstLine(sink));
     const sinkUrl = `http://127.0.0.1:${port}`;
     // The issue's path (decode → parse → filter/redact → serialize → POST) has no compression, and the floor
     // has none: the figures use an uncompressed destination; the gzip cost is measured beside them.
-    const forward = benchForwarder(sinkUrl, { gzip: false });
-    const forwardGzip = benchForwarder(sinkUrl, { gzip: true });
-    blueprint = benchBlueprint(repoRoot, port);
-    const baseline = blueprint;
-
-    const subjects = {
-      forwarder: async () => {
-        for (const payload of payloads) await forward(payload.event);
-      },
-      blueprint: async () => {
-        for (const payload of payloads) await baseline.run(payload.event);
-      },
-      floor: async () => {
-        for (const payload of payloads) floorWork(payload.event, payload.logStream.startsWith('kube-apiserver-audit-'));
-      },
-      gzip: async () => {
-        for (const payload of payloads) await forwardGzip(payload.event);
-      },
-    };
-    type Subject = keyof typeof subjects;
-    const samples: Record<Subject, { wallMs: number; cpuMs: number }[]> = { forwarder: [], blueprint: [], floor: [], gzip: [] };
-    const order = Object.keys(subjects) as Subject[];
-    // One warm-up round (JIT, connection pools), not counted. The order rotates every round: a subject run
-    // right after another pays for the garbage that one left, and no subject should always pay it.
-    for (let round = 0; round <= ROUNDS; round++) {
-      progress(`logs: round ${round}/${ROUNDS}${round === 0 ? ' (warm-up)' : ''}`);
+    const order: SubjectName[] = ['forwarder', 'blueprint', 'floor', 'gzip'];
+    const subjects = new Map<SubjectName, ChildProcess>();
+    for (const name of order) {
+      const child = forkBenchModule('./subject-process.ts', [name, payloadFile, String(port), repoRoot]);
+      children.push(child);
+      await nextMessage(child);
+      subjects.set(name, child);
+    }
+    const samples: Record<SubjectName, SubjectSample[]> = { forwarder: [], blueprint: [], floor: [], gzip: [] };
+    // Warm-up rounds (JIT, connection pools) first, not counted. Subjects run one at a time, each in its own
+    // process; the order rotates every round, so that no subject always runs next to the same neighbour.
+    for (let round = 1 - WARM_UP_ROUNDS; round <= ROUNDS; round++) {
+      progress(`logs: round ${round}/${ROUNDS}${round <= 0 ? ' (warm-up)' : ''}`);
       for (let index = 0; index < order.length; index++) {
-        const subject = order[(index + round) % order.length] as Subject;
-        const measured = await measure(subjects[subject]);
-        if (round > 0) samples[subject].push(measured);
+        const name = order[(index + round + WARM_UP_ROUNDS) % order.length] as SubjectName;
+        const child = subjects.get(name) as ChildProcess;
+        child.send('run');
+        const measured = (await nextMessage(child)) as SubjectSample;
+        if (round > 0) samples[name].push(measured);
       }
     }
     const forwarderWall = samples.forwarder.map((sample) => sample.wallMs);
@@ -71,7 +64,7 @@ async function runLogs(context: BenchContext): Promise<GroupOutcome> {
     const gzipCpu = samples.gzip.map((sample) => sample.cpuMs);
 
     progress('logs: peak memory of one cold process forwarding every payload');
-    const { peakMb: peakRssMb, loadedMb } = await measurePeakRss(payloads.map((payload) => payload.event), sinkUrl);
+    const { peakMb: peakRssMb, loadedMb } = await measurePeakRss(payloadFile, sinkUrl);
 
     const forwarderEps = events / (median(forwarderWall) / 1000);
     const blueprintEps = events / (median(blueprintWall) / 1000);
@@ -114,32 +107,28 @@ async function runLogs(context: BenchContext): Promise<GroupOutcome> {
     if (peakRssMb > PEAK_RSS_LIMIT_MB) failures.push({ subject: 'logs.peak_rss_mb', message: `${round(peakRssMb, 1)} MB is over ${PEAK_RSS_LIMIT_MB} MB` });
     return { figures, failures };
   } finally {
-    blueprint?.restore();
-    sink.disconnect();
-  }
-}
-
-async function measure(work: () => Promise<void>): Promise<{ wallMs: number; cpuMs: number }> {
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  await work();
-  const wallMs = performance.now() - started;
-  const used = process.cpuUsage(cpu);
-  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
-}
-
-async function measurePeakRss(events: unknown[], sinkUrl: string): Promise<{ peakMb: number; loadedMb: number }> {
-  const directory = await mkdtemp(path.join(tmpdir(), 'eksops-bench-logs-'));
-  try {
-    const file = path.join(directory, 'payloads.json');
-    await writeFile(file, JSON.stringify(events));
-    const child = forkBenchModule('./rss-child.ts', [file, sinkUrl]);
-    const line = await firstLine(child);
-    const measured = JSON.parse(line) as { maxRssKb: number; loadedRssKb: number };
-    return { peakMb: measured.maxRssKb / 1024, loadedMb: measured.loadedRssKb / 1024 };
-  } finally {
+    for (const child of children) if (child.connected) child.disconnect();
     await rm(directory, { recursive: true, force: true });
   }
+}
+
+/** The next message a child sends; rejects if it exits first. */
+function nextMessage(child: ChildProcess): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`a bench subject exited with code ${code}`));
+    child.once('exit', onExit);
+    child.once('message', (message) => {
+      child.off('exit', onExit);
+      resolve(message);
+    });
+  });
+}
+
+async function measurePeakRss(payloadFile: string, sinkUrl: string): Promise<{ peakMb: number; loadedMb: number }> {
+  const child = forkBenchModule('./rss-child.ts', [payloadFile, sinkUrl]);
+  const line = await firstLine(child);
+  const measured = JSON.parse(line) as { maxRssKb: number; loadedRssKb: number };
+  return { peakMb: measured.maxRssKb / 1024, loadedMb: measured.loadedRssKb / 1024 };
 }
 
 export const logsGroup: BenchGroup = {

@@ -2,9 +2,10 @@
 // peak resident set size: what a Lambda function's memory setting must cover.
 import { readFileSync } from 'node:fs';
 import { benchForwarder } from './forwarder-run.ts';
+import type { BenchPayloadFile } from './subject-process.ts';
 
 const [payloadFile, sinkUrl] = process.argv.slice(2);
-const events = JSON.parse(readFileSync(payloadFile ?? '', 'utf8')) as { awslogs: { data: string } }[];
+const { events } = JSON.parse(readFileSync(payloadFile ?? '', 'utf8')) as BenchPayloadFile;
 const forward = benchForwarder(sinkUrl ?? '', { gzip: true });
 // What the process holds before any payload: Node, the tsx loader, the modules.
 const loadedRssKb = Math.round(process.memoryUsage.rss() / 1024);
