@@ -91,17 +91,20 @@ function redactAudit(audit: Record<string, unknown>, line: string | undefined, a
 
 const ACCESS_KEY_ID = '"accessKeyId"';
 const REDACTED_LIST = JSON.stringify([REDACTED]);
+/** A \u escape of a character from U+0040 to U+007F, letters included. Go's encoder never writes one. */
+const ESCAPED_ASCII_LETTER = /\\u00[4-7][0-9a-f]/i;
 
 /**
  * The line with `user.extra.accessKeyId` replaced as the object's is, or undefined when that cannot be done
- * exactly. `"accessKeyId"` found once is that key: JSON escapes every quote inside a string, so the text
- * cannot be part of a string value, and the parsed object has the key, so the line writes it somewhere. When
- * the text after the key and its colon is the value's JSON, that is the value's whole extent. Anything else
- * (the key written twice, an escaped letter, the value written another way) is left to the object.
+ * exactly. The parsed object has the key, so the line writes it: as `"accessKeyId"`, or with an escaped
+ * letter (then this gives up). With no escaped letter in the line, `"accessKeyId"` found once is that key
+ * (JSON escapes every quote inside a string, so the text cannot be part of another string), and when the
+ * text after the key and its colon is the value's JSON, that is the value's whole extent. Anything else (the
+ * key written twice, the value written another way) is left to the object.
  */
 function redactAccessKeyIdInLine(line: string, value: unknown): string | undefined {
   const at = line.indexOf(ACCESS_KEY_ID);
-  if (at < 0 || line.includes(ACCESS_KEY_ID, at + ACCESS_KEY_ID.length)) return undefined;
+  if (at < 0 || line.includes(ACCESS_KEY_ID, at + ACCESS_KEY_ID.length) || ESCAPED_ASCII_LETTER.test(line)) return undefined;
   let start = skipWhitespace(line, at + ACCESS_KEY_ID.length);
   if (line.charCodeAt(start) !== 0x3a) return undefined;
   start = skipWhitespace(line, start + 1);

@@ -61,6 +61,7 @@ describe('the access key id, redacted in the audit line itself', () => {
     ['the key twice (a decoy in the request object)', event('"accessKeyId":["ASIAEXAMPLE0000001"]', ',"requestObject":{"accessKeyId":["ASIAEXAMPLE0000001"]}')],
     ['the key as a string value elsewhere', event('"accessKeyId":["ASIAEXAMPLE0000001"]', ',"annotations":{"field":"accessKeyId"}')],
     ['the key with an escaped letter', event('"\\u0061ccessKeyId":["ASIAEXAMPLE0000001"]', ',"note":"{\\"accessKeyId\\":[\\"ASIAEXAMPLE0000001\\"]}"')],
+    ['the key with an escaped letter, and the same value under that key elsewhere', event('"\\u0061ccessKeyId":["ASIAEXAMPLE0000001"]', ',"requestObject":{"accessKeyId":["ASIAEXAMPLE0000001"]}')],
     ['the value with whitespace inside', event('"accessKeyId":[ "ASIAEXAMPLE0000001" ]')],
     ['the value with an escaped letter', event('"accessKeyId":["\\u0041SIAEXAMPLE0000001"]')],
     ['the value with an escaped slash', event('"accessKeyId":["ASIAEXAMPLE\\/0000001"]')],
