@@ -91,8 +91,8 @@ function redactAudit(audit: Record<string, unknown>, line: string | undefined, a
 
 const ACCESS_KEY_ID = '"accessKeyId"';
 const REDACTED_LIST = JSON.stringify([REDACTED]);
-/** A \u escape of a character from U+0040 to U+007F, letters included. Go's encoder never writes one. */
-const ESCAPED_ASCII_LETTER = /\\u00[4-7][0-9a-f]/i;
+/** A \u escape (JSON's is lower case) of a character from U+0040 to U+007F, letters included. Go's encoder never writes one. */
+const ESCAPED_ASCII_LETTER = /\\u00[4-7][0-9A-Fa-f]/;
 
 /**
  * The line with `user.extra.accessKeyId` replaced as the object's is, or undefined when that cannot be done
