@@ -55,8 +55,8 @@ interface Job {
 }
 
 /**
- * Delivers records to every destination that accepts them: serializes once per destination, batches by
- * its limits, sends with bounded concurrency, retries what can be retried with jittered exponential backoff
+ * Delivers records to every destination that accepts them: serializes each record once (or takes the JSON
+ * given with it), batches by each destination's limits, sends with bounded concurrency, retries what can be retried with jittered exponential backoff
  * while the invocation has time, and returns what could not be delivered for the failure store.
  * Never throws for a destination's failure: a failure is data here.
  */

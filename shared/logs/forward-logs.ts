@@ -66,7 +66,7 @@ export async function forwardLogs(event: SubscriptionEvent, deps: ForwardDeps): 
     result = deps.pipeline(payload, (record) => outbox.add(record));
     report = await deliverOutbox(outbox, { clock: deps.clock, remainingMs: deps.remainingMs, ...deps.delivery });
   } finally {
-    // What was not delivered is in `report` as records: the outbox's bytes are no longer needed.
+    // What was not delivered is in `report` (each record's id and JSON): the outbox's bytes are no longer needed.
     outbox.release();
   }
   Object.assign(summary, { eventsIn: result.eventsIn, filtered: result.filtered, redacted: result.redacted, unparsed: result.unparsed, rejected: result.rejected.length });
