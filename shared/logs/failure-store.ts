@@ -33,6 +33,8 @@ export interface StoredRejection {
   logGroup?: string;
   logStream?: string;
   event?: Omit<RejectedEvent, 'reason'>;
+  /** An entry of a payload's `logEvents` that is not an event (its position and its JSON); the rest of the payload went on. */
+  malformedEvent?: { index: number; json: string };
   /** The raw `awslogs.data` of a payload that could not be decoded. */
   data?: string;
 }

@@ -26,7 +26,7 @@ export interface ForwardSummary {
   filtered: number;
   redacted: number;
   unparsed: number;
-  /** Events that cannot become records (not EKS, over 1 MB), kept under rejected/ in the failure store. */
+  /** Events that cannot become records (not EKS, over 1 MB, malformed, failing to process), kept under rejected/ in the failure store. */
   rejected: number;
   /** Per destination: records delivered, and records written to the failure store. */
   destinations: Record<string, { forwarded: number; failed: number }>;
@@ -69,9 +69,10 @@ export async function forwardLogs(event: SubscriptionEvent, deps: ForwardDeps): 
     // What was not delivered is in `report` (each record's id and JSON): the outbox's bytes are no longer needed.
     outbox.release();
   }
-  Object.assign(summary, { eventsIn: result.eventsIn, filtered: result.filtered, redacted: result.redacted, unparsed: result.unparsed, rejected: result.rejected.length });
-  if (result.rejected.length > 0) {
-    deps.warn('events rejected; kept in the failure store', { logGroup: payload.logGroup, count: result.rejected.length, reason: result.rejected[0]?.reason });
+  const malformed = decoded.malformed ?? [];
+  Object.assign(summary, { eventsIn: result.eventsIn + malformed.length, filtered: result.filtered, redacted: result.redacted, unparsed: result.unparsed, rejected: result.rejected.length + malformed.length });
+  if (result.rejected.length > 0 || malformed.length > 0) {
+    deps.warn('events rejected; kept in the failure store', { logGroup: payload.logGroup, count: result.rejected.length + malformed.length, reason: (result.rejected[0] ?? malformed[0])?.reason });
   }
 
   for (const destination of deps.destinations) summary.destinations[destination.name] = { forwarded: report.delivered[destination.name] ?? 0, failed: 0 };
@@ -84,6 +85,7 @@ export async function forwardLogs(event: SubscriptionEvent, deps: ForwardDeps): 
   // Throws when S3 refuses: nothing is acknowledged that is not delivered or stored.
   summary.storedKeys.push(...(await deps.store.storeFailed(report.failed, now)));
   const rejections: StoredRejection[] = result.rejected.map(({ reason, ...rest }) => ({ reason, rejectedAt: now.toISOString(), logGroup: payload.logGroup, logStream: payload.logStream, event: rest }));
+  for (const { index, reason, json } of malformed) rejections.push({ reason, rejectedAt: now.toISOString(), logGroup: payload.logGroup, logStream: payload.logStream, malformedEvent: { index, json } });
   const rejectedKey = await deps.store.storeRejected(rejections, now);
   if (rejectedKey) summary.storedKeys.push(rejectedKey);
   return summary;

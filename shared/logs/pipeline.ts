@@ -57,16 +57,22 @@ export function createPipeline(settings: PipelineSettings): Pipeline {
         result.rejected.push({ ...event, reason: `event is ${Buffer.byteLength(event.message)} bytes, over CloudWatch's 1 MB event limit` });
         continue;
       }
-      const record = toRecord(event, origin);
-      if (shouldDrop(record, event.message)) {
-        result.filtered++;
-        continue;
+      // One guard per event (not per nested value): whatever one event does (a stack overflow on a hostile
+      // nesting depth, anything else), the others of its payload go on, and it goes to the failure store.
+      try {
+        const record = toRecord(event, origin);
+        if (shouldDrop(record, event.message)) {
+          result.filtered++;
+          continue;
+        }
+        redact(record, event.message);
+        if (emit) emit(record);
+        else result.records.push(record);
+        if (record.parseError) result.unparsed++;
+        if (record.redacted) result.redacted++;
+      } catch (error) {
+        result.rejected.push({ ...event, reason: `event could not be processed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}` });
       }
-      if (record.parseError) result.unparsed++;
-      redact(record, event.message);
-      if (record.redacted) result.redacted++;
-      if (emit) emit(record);
-      else result.records.push(record);
     }
     return result;
   };

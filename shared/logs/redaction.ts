@@ -25,6 +25,7 @@ export type Redactor = (record: LogRecord, raw?: string) => void;
  *   values anywhere in a message or request URI.
  */
 const SESSION_TOKEN = /k8s-aws-v1\.[A-Za-z0-9_-]+|(X-Amz-Security-Token=)[^&\s"]+/gi;
+const ACCESS_KEY_FIELD = 'accesskeyid';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Redaction in place, on records this invocation owns. Off: records pass unchanged. */
@@ -43,6 +44,11 @@ export function createRedactor(settings: RedactionSettings): Redactor {
     if (record.fields === undefined || raw === undefined || raw.includes('\\') || matches(SESSION_TOKEN, raw)) {
       if (record.message !== undefined) record.message = redactText(record.message, 'session-token', SESSION_TOKEN, applied);
       if (record.fields) redactValues(record.fields, 'session-token', SESSION_TOKEN, applied);
+    }
+    // aws-iam-authenticator's `accesskeyid=…`: the same rule as the audit events' `user.extra.accessKeyId`.
+    if (record.fields !== undefined && Object.hasOwn(record.fields, ACCESS_KEY_FIELD)) {
+      record.fields[ACCESS_KEY_FIELD] = REDACTED;
+      applied.add('access-key-id');
     }
     if (custom) {
       if (record.message !== undefined) record.message = redactText(record.message, 'pattern', custom, applied);
@@ -77,9 +83,12 @@ function redactAudit(audit: Record<string, unknown>, line: string | undefined, a
     const object = asObject(audit[key]);
     if (!object) continue;
     let changed = redactSecretObject(object, applied);
+    // Items of a SecretList may leave out their kind; items of any other list (a ConfigMapList) are
+    // redacted only when they say they are Secrets.
+    const inSecretList = object.kind === 'SecretList';
     for (const item of Array.isArray(object.items) ? object.items : []) {
       const secret = asObject(item);
-      if (secret && redactSecretObject(secret, applied, true)) changed = true;
+      if (secret && redactSecretObject(secret, applied, inSecretList)) changed = true;
     }
     const kind = object.kind;
     if (kind === 'TokenReview' && redactField(asObject(object.spec), 'token', 'bearer-token', applied)) changed = true;
@@ -175,18 +184,39 @@ function redactText(text: string, rule: string, pattern: RegExp, applied: Set<st
   return text.replace(pattern, (_match, key: string | undefined) => `${key ?? ''}${REDACTED}`);
 }
 
-/** Whether any string was redacted. */
-function redactStrings(value: Record<string, unknown> | unknown[], pattern: RegExp, applied: Set<string>): boolean {
+/**
+ * Whether any string was redacted. An explicit stack, not recursion: an audit line can nest thousands of
+ * levels deep (JSON.parse accepts it), and one such line must not overflow the call stack.
+ */
+function redactStrings(root: Record<string, unknown> | unknown[], pattern: RegExp, applied: Set<string>): boolean {
   let changed = false;
-  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
-  for (const [key, item] of entries) {
-    if (typeof item === 'string') {
-      const redacted = redactText(item, 'pattern', pattern, applied);
-      if (redacted !== item) {
-        (value as Record<string | number, unknown>)[key] = redacted;
-        changed = true;
+  const stack: (Record<string, unknown> | unknown[])[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop() as Record<string, unknown> | unknown[];
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) {
+        const item: unknown = value[index];
+        if (typeof item === 'string') {
+          const redacted = redactText(item, 'pattern', pattern, applied);
+          if (redacted !== item) {
+            value[index] = redacted;
+            changed = true;
+          }
+        } else if (typeof item === 'object' && item !== null) stack.push(item as Record<string, unknown>);
       }
-    } else if (typeof item === 'object' && item !== null && redactStrings(item as Record<string, unknown>, pattern, applied)) changed = true;
+      continue;
+    }
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const item = value[key];
+      if (typeof item === 'string') {
+        const redacted = redactText(item, 'pattern', pattern, applied);
+        if (redacted !== item) {
+          value[key] = redacted;
+          changed = true;
+        }
+      } else if (typeof item === 'object' && item !== null) stack.push(item as Record<string, unknown>);
+    }
   }
   return changed;
 }

@@ -28,8 +28,18 @@ export const MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
 
 export type DecodeFailure = 'not-base64' | 'not-gzip' | 'too-large' | 'not-json' | 'wrong-shape';
 
+/** An entry of `logEvents` that is not an event (`{ id, timestamp, message }`), in a payload otherwise readable. */
+export interface MalformedEvent {
+  /** Its position in the payload's `logEvents`. */
+  index: number;
+  reason: string;
+  /** The entry as JSON (or what could be said of it when it cannot be written back). */
+  json: string;
+}
+
 export type DecodedPayload =
-  | { kind: 'data'; payload: SubscriptionPayload; invalidUtf8: boolean }
+  /** `malformed`, when present: entries left out of `payload.logEvents`, each to be rejected on its own. */
+  | { kind: 'data'; payload: SubscriptionPayload; invalidUtf8: boolean; malformed?: MalformedEvent[] }
   | { kind: 'control'; payload: SubscriptionPayload }
   | { kind: 'invalid'; failure: DecodeFailure; reason: string };
 
@@ -58,13 +68,54 @@ export function decodeSubscriptionData(data: string, maxBytes = MAX_DECOMPRESSED
   }
   // The shape is checked by a loop (a zod parse of 10,000 events costs more than the rest of the decoding);
   // when it fails, Powertools' schema says what is wrong.
+  // A readable envelope with some entries that are not events: those entries are rejected one by one, the
+  // others go on (one malformed event must not cost its payload).
+  let malformed: MalformedEvent[] | undefined;
+  if (!hasPayloadShape(json) && hasEnvelopeShape(json)) {
+    const events: unknown[] = [];
+    malformed = [];
+    (json.logEvents as unknown[]).forEach((event, index) => {
+      const reason = eventShapeProblem(event);
+      if (reason === undefined) events.push(event);
+      else malformed?.push({ index, reason: `logEvents[${index}] is not a CloudWatch Logs event: ${reason}`, json: describe(event) });
+    });
+    if (events.length > 0) json.logEvents = events;
+    else malformed = undefined;
+  }
   if (!hasPayloadShape(json)) {
     const parsed = CloudWatchLogsDecodeSchema.safeParse(json);
     const issue = parsed.success ? undefined : parsed.error.issues[0];
     return invalid('wrong-shape', `the decompressed data is not a CloudWatch Logs subscription payload: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
   }
   if (json.messageType === 'CONTROL_MESSAGE') return { kind: 'control', payload: json };
-  return { kind: 'data', payload: json, invalidUtf8 };
+  return malformed ? { kind: 'data', payload: json, invalidUtf8, malformed } : { kind: 'data', payload: json, invalidUtf8 };
+}
+
+/** The payload's own fields are right and `logEvents` is a non-empty array (of whatever). */
+function hasEnvelopeShape(value: unknown): value is Record<string, unknown> & { logEvents: unknown[] } {
+  if (typeof value !== 'object' || value === null) return false;
+  const payload = value as Record<string, unknown>;
+  if (payload.messageType !== 'DATA_MESSAGE' || typeof payload.owner !== 'string' || typeof payload.logGroup !== 'string' || typeof payload.logStream !== 'string') return false;
+  if (!Array.isArray(payload.subscriptionFilters) || !payload.subscriptionFilters.every((filter) => typeof filter === 'string')) return false;
+  return Array.isArray(payload.logEvents) && payload.logEvents.length > 0;
+}
+
+function eventShapeProblem(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) return 'not an object';
+  const { id, timestamp, message } = event as Record<string, unknown>;
+  if (typeof id !== 'string') return 'id is not a string';
+  if (typeof timestamp !== 'number') return 'timestamp is not a number';
+  if (typeof message !== 'string') return 'message is not a string';
+  return undefined;
+}
+
+/** JSON of a decoded value; a value too deep to write back (JSON.parse nests deeper than JSON.stringify) is described. */
+function describe(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch (error) {
+    return `(cannot be written back: ${(error as Error).message})`;
+  }
 }
 
 /** The same rules as CloudWatchLogsDecodeSchema: strings, a number timestamp, at least one event. */

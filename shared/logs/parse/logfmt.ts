@@ -76,6 +76,8 @@ function scanLogfmt(line: string, fields: Record<string, string>, lifted: Lifted
     }
     if (key === 'msg') hasMsg = true;
     if (lifted !== undefined && (key === 'time' || key === 'level' || key === 'msg')) lifted[key] = value;
+    // `__proto__` is a field like any other: an own, enumerable property (assignment would set the prototype).
+    else if (key === '__proto__') Object.defineProperty(fields, key, { value, enumerable: true, writable: true, configurable: true });
     else fields[key] = value;
     count++;
   }

@@ -24,11 +24,14 @@ export function toRecord(event: SourceEvent, origin: EventOrigin): LogRecord {
   const record: LogRecord = { id: event.id, timestamp: event.timestamp, cluster: origin.cluster, logType: origin.logType, logStream: origin.logStream };
   switch (origin.logType) {
     case 'audit': {
-      const failure = parseAuditInto(event.message, record);
+      // One rule for lone surrogates: U+FFFD, in the shipped line and in the fields lifted from it alike
+      // (the line is written as UTF-8, where a lone surrogate can only become U+FFFD).
+      const line = isWellFormed(event.message) ? event.message : toWellFormed(event.message);
+      const failure = parseAuditInto(line, record);
       if (failure !== undefined) {
-        record.message = event.message;
+        record.message = line;
         record.parseError = failure;
-      } else keepAuditLine(record, event.message);
+      } else keepAuditLine(record, line);
       return record;
     }
     case 'authenticator': {
@@ -53,4 +56,13 @@ export function toRecord(event: SourceEvent, origin: EventOrigin): LogRecord {
       return record;
     }
   }
+}
+
+// ES2024 string methods (Node 20+), outside the ES2023 lib this project compiles against.
+type WellFormed = { isWellFormed(): boolean; toWellFormed(): string };
+function isWellFormed(text: string): boolean {
+  return (text as unknown as WellFormed).isWellFormed();
+}
+function toWellFormed(text: string): string {
+  return (text as unknown as WellFormed).toWellFormed();
 }
