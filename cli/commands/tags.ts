@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { AwsClientFactory } from '../../shared/aws/client-factory.ts';
 import { ConfigError, loadConfigFile } from '../../shared/config/load.ts';
 import type { Config } from '../../shared/config/schema.ts';
+import { secretReaderFor } from '../../shared/secrets/secret-reader.ts';
 import { type ReconcileDeps, type ReconcileResult, reconcile } from '../../shared/tags/reconcile.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import type { CliIo, Command } from '../command.ts';
@@ -9,7 +10,11 @@ import type { CliIo, Command } from '../command.ts';
 const options = {
   cluster: { type: 'string', multiple: true },
   config: { type: 'string' },
+  stage: { type: 'string' },
 } as const;
+
+/** The stack's record key secret (serverless.yml creates it): signs and verifies `eksops:managed`. */
+export const recordKeySecretName = (stage: string) => `eksops-${stage}/tag-record-key`;
 
 /** Plan or apply against whatever account `deps.clients` reaches; tests hand it the sandbox's. */
 export async function runTags(mode: 'plan' | 'apply', clusters: readonly string[] | undefined, deps: ReconcileDeps, io: CliIo): Promise<number> {
@@ -60,7 +65,7 @@ function command(mode: 'plan' | 'apply'): Command {
   return {
     path: ['tags', mode],
     summary: mode === 'plan' ? 'Show the node tag changes eksops would make (read-only)' : 'Reconcile node tags now (writes the difference)',
-    usage: `eksops tags ${mode} [--cluster NAME]… [--config FILE]`,
+    usage: `eksops tags ${mode} [--cluster NAME]… [--stage dev] [--config FILE]`,
     help: [
       mode === 'plan'
         ? 'Observes every configured cluster (or those named) with your AWS credentials and prints the exact writes: one line per resource, +key=value to set, -key to remove; then findings (what the policy refuses to write) and lints. Nothing is written.'
@@ -72,7 +77,9 @@ function command(mode: 'plan' | 'apply'): Command {
       const config = await loadConfig(values.config as string | undefined, io);
       if (!config) return 2;
       const clients = new AwsClientFactory({ defaultRegion: config.region, accounts: config.accounts });
-      return runTags(mode, values.cluster as string[] | undefined, { config, clients, clock: systemClock }, io);
+      const stage = typeof values.stage === 'string' ? values.stage : 'dev';
+      const recordKey = await secretReaderFor(clients).read({ secretsManager: recordKeySecretName(stage) });
+      return runTags(mode, values.cluster as string[] | undefined, { config, clients, clock: systemClock, recordKey }, io);
     },
   };
 }

@@ -6,7 +6,7 @@ import { ACCOUNT_CLUSTERS, type Statement, sub } from './statement.ts';
 const EC2_NODE_RESOURCES = ['instance', 'volume', 'network-interface'].map((type) => sub(`arn:\${AWS::Partition}:ec2:*:\${AWS::AccountId}:${type}/*`));
 // Auto Scaling tag writes are scoped to groups by ARN.
 const ACCOUNT_ASGS = sub('arn:${AWS::Partition}:autoscaling:*:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/*');
-const ACCOUNT_NODEGROUPS = sub('arn:${AWS::Partition}:eks:*:${AWS::AccountId}:nodegroup/*');
+const ACCOUNT_NODEGROUPS = sub('arn:${AWS::Partition}:eks:*:${AWS::AccountId}:nodegroup/*/*/*');
 // Only the EBS CSI driver add-on is read (for the multi-AZ lint).
 const EBS_CSI_ADDONS = sub('arn:${AWS::Partition}:eks:*:${AWS::AccountId}:addon/*/aws-ebs-csi-driver/*');
 
@@ -20,6 +20,8 @@ export const TAGS_PERMISSIONS: Record<string, Statement[]> = {
     { Effect: 'Allow', Action: ['ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:DescribeNetworkInterfaces', 'autoscaling:DescribeAutoScalingGroups'], Resource: '*' },
     { Effect: 'Allow', Action: ['ec2:CreateTags', 'ec2:DeleteTags'], Resource: EC2_NODE_RESOURCES },
     { Effect: 'Allow', Action: ['autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags'], Resource: ACCOUNT_ASGS },
+    // The key of the managed-tag record (serverless/tags.resources.yml), this function's alone.
+    { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: { Ref: 'TagRecordKeySecret' } },
   ],
 };
 

@@ -6,10 +6,21 @@ import type { FunctionDeps } from '../../shared/runtime/deps.ts';
 import { awaitNodegroupActive } from '../../shared/tags/await-nodegroup.ts';
 import { type ReconcileResult, reconcile } from '../../shared/tags/reconcile.ts';
 import { countsOf, tagsNotification } from '../../shared/tags/report.ts';
+import { secretReaderFor } from '../../shared/secrets/secret-reader.ts';
 import { resolveTrigger } from '../../shared/tags/resolve-trigger.ts';
 import { type TagsEvent, TagsEventSchema, type TagsTrigger, triggerOf } from '../../shared/tags/trigger-events.ts';
 
-export type NodeTagsDeps = Pick<FunctionDeps, 'config' | 'clients' | 'notifier' | 'clock'>;
+export type NodeTagsDeps = Pick<FunctionDeps, 'config' | 'clients' | 'notifier' | 'clock'> & Partial<Pick<FunctionDeps, 'env'>>;
+
+/** The env var naming the Secrets Manager secret (ARN) whose value signs the `eksops:managed` records. */
+export const RECORD_KEY_SECRET_ENV = 'EKSOPS_TAG_RECORD_KEY_SECRET';
+
+// The secret reader caches the value (5 minutes): warm invocations do not call Secrets Manager again.
+async function recordKeyOf(deps: NodeTagsDeps): Promise<string> {
+  const secret = deps.env?.[RECORD_KEY_SECRET_ENV] ?? process.env[RECORD_KEY_SECRET_ENV];
+  if (!secret) throw new Error(`${RECORD_KEY_SECRET_ENV} is not set: without the record key eksops cannot tell its own records from forged ones`);
+  return secretReaderFor(deps.clients).read({ secretsManager: secret });
+}
 
 // Node group creations and config updates take minutes; the function's 15-minute timeout leaves room to
 // wait up to 10 of them, polling every 30 s (DescribeNodegroup is cheap and well within EKS's rate).
@@ -28,7 +39,7 @@ export async function reconcileNodeTags(event: TagsEvent, deps: NodeTagsDeps): P
   if (status === 'GONE') return skip('the node group no longer exists');
   const resolved = await resolveTrigger(trigger, deps.config, (where) => deps.clients.client(AutoScalingClient, { region: where.region, accountId: where.accountId }));
   if ('skip' in resolved) return skip(resolved.skip);
-  const result = await reconcile(resolved.request, deps);
+  const result = await reconcile(resolved.request, { ...deps, recordKey: await recordKeyOf(deps) });
   report(result);
   const notification = tagsNotification(result, deps.config.tags.reportResources);
   if (notification) await deps.notifier.send(notification);

@@ -6,6 +6,7 @@ import {
   clusterTag,
   isAwsReserved,
   isEksKey,
+  isEksopsKey,
   isKarpenterKey,
   NODE_TEMPLATE_PREFIX,
   NODE_TEMPLATE_RESOURCES_PREFIX,
@@ -26,6 +27,9 @@ export type DesiredTags = Map<string, DesiredTag>;
 /** Keys decide drops from every desired set, with the reason reported. */
 export function refusedKey(key: string, target: 'self-managed' | 'managed'): string | undefined {
   if (isAwsReserved(key)) return 'the aws: prefix is reserved for AWS';
+  // eksops's own namespace (its record): copying a node group's `eksops:managed` would fight the record and
+  // never converge, and would let anyone who can tag a node group forge what eksops deletes.
+  if (isEksopsKey(key)) return 'the eksops: prefix is eksops\'s own: never copied from input';
   if (isKarpenterKey(key)) return 'Karpenter ownership tags are never written by eksops';
   if (target === 'self-managed' && isEksKey(key)) return 'eks: tags are never copied to a self-managed ASG';
   return undefined;

@@ -83,7 +83,11 @@ export type FindingRule =
   | 'cluster-tag-conflict'
   | 'karpenter-or-auto-mode'
   | 'reserved-key'
-  | 'managed-record-full';
+  | 'managed-record-full'
+  | 'user-value-kept'
+  | 'user-value-overwritten'
+  | 'autoscaler-opt-out'
+  | 'unverified-record';
 
 /** Something decide refused to do, and why (reported, never a failure). */
 export interface Finding {

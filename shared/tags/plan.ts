@@ -1,16 +1,21 @@
 import { type DesiredTags, desiredAsgTags, propagatingSet, refusedKey } from './desired-tags.ts';
 import { lintCluster } from './lints.ts';
-import { encodeManagedRecord, readManagedRecord } from './managed-record.ts';
+import { encodeManagedRecord, readManagedRecord, type RecordSigning, verifiedManagedRecord } from './managed-record.ts';
 import type { AsgObservation, ClusterObservation, ClusterPlan, Finding, ResourceChange, ResourceKind, Tags } from './model.ts';
 import type { TagPolicy } from './policy.ts';
-import { CLUSTER_TAG_PREFIX, MANAGED_RECORD_TAG, MAX_USER_TAGS, ownedByKarpenterOrAutoMode, userTagCount } from './well-known-tags.ts';
+import { AUTOSCALER_ENABLED_TAG, autoscalerClusterTag, CLUSTER_TAG_PREFIX, isAwsReserved, MANAGED_RECORD_TAG, MAX_USER_TAGS, ownedByKarpenterOrAutoMode, userTagCount } from './well-known-tags.ts';
 
 /**
  * Decide: from a cluster's snapshot and the tag policy to the exact writes, pure and deterministic. Like
  * Karpenter's tagging controller: compute the desired tags, compare with the actual ones, keep only the
  * difference; a converged cluster gives a plan without changes.
  */
-export function planCluster(cluster: ClusterObservation, policy: TagPolicy): ClusterPlan {
+export function planCluster(cluster: ClusterObservation, policy: TagPolicy, recordKey?: string): ClusterPlan {
+  // Without a key (benchmarks, old callers) records are neither signed nor verified: the earlier behaviour.
+  // The scope's kind is the API family: an instance, its volumes and ENIs usually need the same tag set,
+  // and one CreateTags covers all three only if their records are identical too.
+  const signing = (kind: ResourceKind, group: string | undefined): RecordSigning | undefined =>
+    recordKey ? { key: recordKey, scope: { cluster: cluster.name, kind: kind === 'auto-scaling-group' ? 'auto-scaling-group' : 'ec2', group: group ?? '' } } : undefined;
   const changes: ResourceChange[] = [];
   const findings: Finding[] = [];
   const nodegroups = new Map(cluster.nodegroups.map((nodegroup) => [nodegroup.name, nodegroup]));
@@ -30,9 +35,9 @@ export function planCluster(cluster: ClusterObservation, policy: TagPolicy): Clu
 
   for (const asg of cluster.asgs) {
     const nodegroup = asg.nodegroup ? nodegroups.get(asg.nodegroup) : undefined;
-    const desired = withoutRefused(desiredAsgTags(asg, nodegroup, cluster, policy), asg, findings);
     const current = Object.fromEntries(Object.entries(asg.tags).map(([key, tag]) => [key, tag.value]));
-    const change = diffResource('auto-scaling-group', asg.name, current, desired, findings, asgPropagation(asg));
+    const desired = respectingAutoscalerOptOut(withoutRefused(desiredAsgTags(asg, nodegroup, cluster, policy), asg, findings), asg.name, current, cluster.name, findings);
+    const change = diffResource('auto-scaling-group', asg.name, current, desired, findings, asgPropagation(asg), policy, signing('auto-scaling-group', asg.name));
     if (change) changes.push(change);
 
     const propagating = propagatingSet(desired);
@@ -42,11 +47,11 @@ export function planCluster(cluster: ClusterObservation, policy: TagPolicy): Clu
         continue;
       }
       const forInstance = instanceSet(instance, propagating, findings);
-      const instanceChange = diffResource('instance', instance.id, instance.tags, forInstance, findings);
+      const instanceChange = diffResource('instance', instance.id, instance.tags, forInstance, findings, undefined, policy, signing('instance', instance.asgName));
       if (instanceChange) changes.push(instanceChange);
       for (const attachment of attachmentsByInstance.get(instance.id) ?? []) {
         // ASG tags reach only new instances, never their volumes or ENIs: eksops carries them there.
-        const attachmentChange = diffResource(attachment.kind, attachment.id, attachment.tags, propagating, findings);
+        const attachmentChange = diffResource(attachment.kind, attachment.id, attachment.tags, propagating, findings, undefined, policy, signing(attachment.kind, instance.asgName));
         if (attachmentChange) changes.push(attachmentChange);
       }
     }
@@ -62,6 +67,24 @@ function withoutRefused(desired: DesiredTags, asg: AsgObservation, findings: Fin
       findings.push({ rule: 'reserved-key', resource: asg.name, message: `${key}: ${reason}` });
     }
   }
+  return desired;
+}
+
+/**
+ * `k8s.io/cluster-autoscaler/enabled=false` on an ASG is a person's explicit opt-out of autoscaler discovery:
+ * eksops neither forces it back to `true` nor touches the cluster discovery tag; it keeps both as they are
+ * (so a recorded one is not deleted either) and reports it.
+ */
+function respectingAutoscalerOptOut(desired: DesiredTags, asgName: string, current: Tags, clusterName: string, findings: Finding[]): DesiredTags {
+  if (!desired.has(AUTOSCALER_ENABLED_TAG) || current[AUTOSCALER_ENABLED_TAG]?.toLowerCase() !== 'false') return desired;
+  for (const key of [AUTOSCALER_ENABLED_TAG, autoscalerClusterTag(clusterName)]) {
+    const tag = desired.get(key);
+    if (!tag) continue;
+    const value = current[key];
+    if (value === undefined) desired.delete(key);
+    else desired.set(key, { ...tag, value });
+  }
+  findings.push({ rule: 'autoscaler-opt-out', resource: asgName, message: `${AUTOSCALER_ENABLED_TAG}=false set on the group: discovery tags left as they are` });
   return desired;
 }
 
@@ -98,14 +121,40 @@ export function diffResource(
   desired: DesiredTags,
   findings: Finding[],
   currentPropagate?: (key: string) => boolean | undefined,
+  policy?: Pick<TagPolicy, 'userValues'>,
+  signing?: RecordSigning,
 ): ResourceChange | undefined {
-  const recorded = readManagedRecord(current);
+  let recorded = readManagedRecord(current);
+  let unverified = false;
+  if (signing) {
+    const verified = verifiedManagedRecord(current, signing);
+    recorded = verified.keys;
+    unverified = verified.unverified;
+    if (verified.unverified) findings.push({ rule: 'unverified-record', resource: id, message: `${MANAGED_RECORD_TAG} does not verify (forged, unsigned or copied from another group): treated as no record, nothing removed on its strength` });
+  }
+  const overwriteUserValues = policy?.userValues === 'overwrite';
+  const kept: string[] = [];
+  const overwritten: string[] = [];
   const set: Record<string, string> = {};
   const propagate: Record<string, boolean> = {};
   const managed = new Set<string>();
   for (const [key, tag] of desired) {
     const present = key in current;
     if (tag.mode === 'default' && present && !recorded.has(key)) continue;
+    if (present && !recorded.has(key) && (current[key] !== tag.value || overwriteUserValues)) {
+      // The key was there before eksops wrote it: it is the user's. Kept by default; with `overwrite`,
+      // eksops's value is written but the key is never recorded as managed, so it is never deleted.
+      if (!overwriteUserValues) {
+        kept.push(key);
+        continue;
+      }
+      if (current[key] !== tag.value) {
+        overwritten.push(key);
+        set[key] = tag.value;
+        if (currentPropagate) propagate[key] = tag.propagate;
+      }
+      continue;
+    }
     managed.add(key);
     if (tag.mode === 'default' && present) continue;
     const propagationDiffers = currentPropagate !== undefined && currentPropagate(key) !== tag.propagate;
@@ -114,7 +163,10 @@ export function diffResource(
       if (currentPropagate) propagate[key] = tag.propagate;
     }
   }
-  const remove = [...recorded].filter((key) => !managed.has(key) && key in current);
+  // `aws:` keys are AWS's, never removed, whatever a record says.
+  const remove = [...recorded].filter((key) => !managed.has(key) && key in current && !isAwsReserved(key));
+  if (kept.length > 0) findings.push({ rule: 'user-value-kept', resource: id, message: `the resource's own value kept (eksops did not write it): ${kept.sort().join(', ')}` });
+  if (overwritten.length > 0) findings.push({ rule: 'user-value-overwritten', resource: id, message: `the resource's own value overwritten (userValues: overwrite), never recorded as managed: ${overwritten.sort().join(', ')}` });
 
   // Stay within the limit: if the additions (and the record) would take the resource past 50 user tags, AWS
   // would refuse the whole call. Keep the updates and removals that fit, skip the additions, and say so.
@@ -134,11 +186,12 @@ export function diffResource(
   // changes changes the record too, in the same call.
   const after: Record<string, string> = {};
   for (const key of managed) after[key] = set[key] ?? current[key] ?? '';
-  const record = encodeManagedRecord(after);
+  const record = encodeManagedRecord(after, signing);
   if (record.unrecorded.length > 0) findings.push({ rule: 'managed-record-full', resource: id, message: `not recorded as managed (will never be removed by eksops): ${record.unrecorded.join(', ')}` });
   const recordedValue = current[MANAGED_RECORD_TAG];
   const recordFits = recordedValue !== undefined || projected(1) <= MAX_USER_TAGS;
-  if (managed.size === 0 && recordedValue !== undefined) remove.push(MANAGED_RECORD_TAG);
+  // A record that does not verify is not eksops's: replaced when eksops has keys to record, never deleted.
+  if (managed.size === 0 && recordedValue !== undefined && !unverified) remove.push(MANAGED_RECORD_TAG);
   else if (managed.size > 0 && recordedValue !== record.value && recordFits) {
     set[MANAGED_RECORD_TAG] = record.value;
     if (currentPropagate) propagate[MANAGED_RECORD_TAG] = false;

@@ -7,10 +7,16 @@ export interface TagPolicy {
   /** Globs (`*` matches any run of characters) over node-group tag keys. */
   allow: readonly string[];
   deny: readonly string[];
+  /**
+   * A key the user set before eksops first wrote it (present, not in eksops's record, another value):
+   * `keep` (default) leaves it and reports the conflict; `overwrite` writes eksops's value but never records
+   * the key as managed, so eksops never deletes it.
+   */
+  userValues?: 'keep' | 'overwrite';
 }
 
 export function tagPolicyOf(config: Config): TagPolicy {
-  return { autoscalerDiscovery: config.tags.autoscalerDiscovery, allow: config.tags.allow, deny: config.tags.deny };
+  return { autoscalerDiscovery: config.tags.autoscalerDiscovery, allow: config.tags.allow, deny: config.tags.deny, userValues: config.tags.userValues };
 }
 
 export function requiredTagsOf(config: Config, cluster: string): Tags {

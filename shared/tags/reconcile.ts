@@ -17,6 +17,8 @@ export interface ReconcileDeps {
   config: Config;
   clients: AwsClientFactory;
   clock: Clock;
+  /** The key that signs and verifies `eksops:managed` records (the stack's tag-record-key secret). */
+  recordKey?: string;
 }
 
 export interface ReconcileRequest {
@@ -91,7 +93,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
         autoscaling: deps.clients.client(AutoScalingClient, where),
       };
       const observation = await observeCluster(clients, target, { clock: deps.clock, concurrency: deps.config.tags.describeConcurrency, ...(request.scope ? { scope: request.scope } : {}) });
-      const plan = planCluster(observation, policy);
+      const plan = planCluster(observation, policy, deps.recordKey);
       if (dryRun || plan.changes.length === 0) return { cluster: target.name, plan };
       const act = await applyChanges(plan.changes, clients, limits.for(target.accountId, target.region));
       return { cluster: target.name, plan, act };

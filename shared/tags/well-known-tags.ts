@@ -30,6 +30,7 @@ const KARPENTER_PREFIXES = ['karpenter.sh/', 'karpenter.k8s.aws/'];
 const AUTO_MODE_KEYS = ['eks:eks-cluster-name', 'eks:kubernetes-node-pool-name', 'eks:kubernetes-node-class-name'];
 
 export const isAwsReserved = (key: string) => key.toLowerCase().startsWith('aws:');
+export const isEksopsKey = (key: string) => key.toLowerCase().startsWith('eksops:');
 export const isEksKey = (key: string) => key.startsWith('eks:');
 export const isKarpenterKey = (key: string) => KARPENTER_PREFIXES.some((prefix) => key.startsWith(prefix));
 

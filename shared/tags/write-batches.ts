@@ -1,4 +1,5 @@
 import type { ResourceChange } from './model.ts';
+import { isAwsReserved } from './well-known-tags.ts';
 
 // EC2 CreateTags / DeleteTags: "Constraints: Up to 1000 resource IDs" per call (EC2 API Reference).
 export const EC2_IDS_PER_CALL = 1000;
@@ -41,8 +42,10 @@ export function ec2Batches(changes: readonly ResourceChange[]): Ec2TagWrite[] {
       group.ids.push(change.id);
       creates.set(signature, group);
     }
-    if (change.remove.length > 0) {
-      const keys = [...change.remove].sort();
+    // Defence in depth: `aws:` keys are AWS's; eksops never names one in a DeleteTags, whatever the plan says.
+    const removable = change.remove.filter((key) => !isAwsReserved(key));
+    if (removable.length > 0) {
+      const keys = [...removable].sort();
       const signature = JSON.stringify(keys);
       const group = deletes.get(signature) ?? { keys, ids: [] };
       group.ids.push(change.id);
@@ -62,7 +65,7 @@ export function asgBatches(changes: readonly ResourceChange[]): AsgTagWrite[] {
   for (const change of changes) {
     if (change.kind !== 'auto-scaling-group') continue;
     for (const [key, value] of Object.entries(change.set)) creates.push({ asgName: change.id, key, value, propagate: change.propagate?.[key] ?? false });
-    for (const key of change.remove) deletes.push({ asgName: change.id, key, value: '', propagate: false });
+    for (const key of change.remove) if (!isAwsReserved(key)) deletes.push({ asgName: change.id, key, value: '', propagate: false });
   }
   return [
     ...chunk(creates, ASG_TAGS_PER_CALL).map((tags) => ({ action: 'create' as const, tags })),

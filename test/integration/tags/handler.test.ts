@@ -13,7 +13,7 @@ function setup() {
   sandbox.fleet.eks.seedCluster(sandbox.here, 'prod', { version: '1.33' });
   const web = seedManagedGroup(sandbox.fleet, sandbox.here, 'prod', { name: 'web', instances: 2, tags: { team: 'web' } });
   const sent: Notification[] = [];
-  const handler = makeHandler({ config: sandbox.config(['prod']), clients: sandbox.aws.clients, clock: sandbox.aws.clock, notifier: { send: async (notification) => void sent.push(notification) } });
+  const handler = makeHandler({ config: sandbox.config(['prod']), clients: sandbox.aws.clients, clock: sandbox.aws.clock, env: sandbox.env, notifier: { send: async (notification) => void sent.push(notification) } });
   const invoke = (event: unknown) => handler(event, lambdaContext({ functionName: 'nodeTags', region: sandbox.here.region, accountId: sandbox.here.accountId, timeoutSeconds: 900, clock: sandbox.aws.clock }));
   return { ...sandbox, web, sent, invoke };
 }
@@ -37,7 +37,7 @@ describe('nodeTags handler', () => {
     const id = fleet.autoscaling.launchInstance(here, web.asgName);
     const result = await invoke(launchEvent(here, web.asgName, id));
     expect(result).toEqual({ outcome: 'reconciled', dryRun: false, clusters: [{ cluster: 'prod', changed: 3, lints: 0 }] });
-    for (const record of fleet.ec2.attachmentsOf(here, id)) expect(Object.fromEntries(record.tags)).toEqual({ team: 'web', 'eksops:managed': 'team;h=bf81227b' });
+    for (const record of fleet.ec2.attachmentsOf(here, id)) expect(Object.fromEntries(record.tags)).toEqual({ team: 'web', 'eksops:managed': expect.stringMatching(/^team;h=bf81227b;m=[0-9a-f]{16}$/) });
   });
 
   it('reconciles the node group named by an EKS TagResource event (ARN URL-encoded)', async () => {
@@ -74,7 +74,7 @@ describe('nodeTags handler', () => {
     });
     fleet.ec2.instance(here, id)?.tags.set('team', 'edited');
     expect(await invoke(tagChange(['team']))).toMatchObject({ outcome: 'reconciled' });
-    expect(fleet.ec2.tagsOf(here, id)).toMatchObject({ team: 'web', 'eksops:managed': 'team;h=bf81227b' });
+    expect(fleet.ec2.tagsOf(here, id)).toMatchObject({ team: 'web', 'eksops:managed': expect.stringMatching(/^team;h=bf81227b;m=[0-9a-f]{16}$/) });
     // The repair's own write produces an event whose values match the record's hash again.
     expect(await invoke(tagChange(['team']))).toMatchObject({ outcome: 'skipped' });
   });
@@ -94,7 +94,7 @@ describe('nodeTags handler', () => {
     expect(await invoke(tagChange(['team']))).toMatchObject({ outcome: 'skipped' });
     tags?.delete('team');
     expect(await invoke(tagChange(['team']))).toMatchObject({ outcome: 'reconciled' });
-    expect(fleet.ec2.tagsOf(here, id)).toMatchObject({ team: 'web', 'eksops:managed': 'team;h=bf81227b' });
+    expect(fleet.ec2.tagsOf(here, id)).toMatchObject({ team: 'web', 'eksops:managed': expect.stringMatching(/^team;h=bf81227b;m=[0-9a-f]{16}$/) });
   });
 
   it('accepts a real Auto Scaling launch event from another project\'s test data', () => {

@@ -10,6 +10,10 @@ export function tagsSandbox(configure: (config: Record<string, unknown>) => Reco
   const fleet: FleetServices = { eks: aws.services.eks, eksNodegroups: aws.services.eksNodegroups, ec2: aws.account.service(SandboxEc2), autoscaling: aws.account.service(SandboxAutoScaling) };
   const config = (clusters: string[], tags: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Config =>
     ConfigSchema.parse(configure({ region: aws.here.region, clusters: clusters.map((name) => ({ name })), tags: { enabled: true, autoscalerDiscovery: false, ec2WritesPerSecond: 100, autoscalingWritesPerSecond: 50, ...tags }, ...extra }));
+  // The stack's record key secret, as the node-tags function reads it (EKSOPS_TAG_RECORD_KEY_SECRET).
+  const recordKey = 'test-record-key-0123456789abcdef0123456789abcdef0123456789abcdef';
+  const recordKeySecretArn = aws.services.secretsManager.seedSecret(aws.here, 'eksops-test/tag-record-key', recordKey);
+  const env = { EKSOPS_TAG_RECORD_KEY_SECRET: recordKeySecretArn };
   const mutatingCalls = () => aws.account.calls.filter((call) => !call.error && ['CreateTags', 'DeleteTags', 'CreateOrUpdateTags'].includes(call.operation)).length;
-  return { aws, fleet, here: aws.here, config, mutatingCalls };
+  return { aws, fleet, here: aws.here, config, mutatingCalls, recordKey, env };
 }
