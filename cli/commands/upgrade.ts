@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { startSandbox } from '../../local/sandbox.ts';
-import { clusterVersions, executionName, runUpgrade, seedUpgradeFleet, withUpgrades } from '../../local/scenarios/upgrade-fleet.ts';
+import { clusterVersions, runUpgrade, seedUpgradeFleet, withUpgrades } from '../../local/scenarios/upgrade-fleet.ts';
+import { executionName } from '../../shared/upgrade/execution-name.ts';
 import { AwsClientFactory } from '../../shared/aws/client-factory.ts';
 import { loadConfigFile } from '../../shared/config/load.ts';
 import type { Config } from '../../shared/config/schema.ts';
@@ -115,7 +116,7 @@ const start: Command = {
       return 2;
     }
     const input = { cluster, region: configured.region, ...(configured.accountId ? { accountId: configured.accountId } : {}), scheduledTime: now.toISOString(), ...(to ? { targetVersion: to } : {}), ...(windowMinutes ? { windowMinutes } : {}) };
-    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: executionName(cluster, now), input: JSON.stringify(input) }));
+    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: executionName({ cluster, opensAt: now, region: configured.region, accountId: configured.accountId }), input: JSON.stringify(input) }));
     io.out(`started ${started.executionArn}`);
     return 0;
   },

@@ -1,3 +1,4 @@
+import { executionName } from '../../shared/upgrade/execution-name.ts';
 import { SandboxEc2Subnets } from '../account/services/ec2-subnets.ts';
 import { SandboxAutoScaling } from '../account/services/autoscaling.ts';
 import { SandboxEc2LaunchTemplates } from '../account/services/ec2-launch-templates.ts';
@@ -60,6 +61,8 @@ export function withUpgrades(settings: { durationMinutes?: number; maxConcurrenc
     upgrade: {
       ...config.upgrade,
       enabled: true,
+      // The sandbox's self-managed nodes run with this role (the only one an Instance Refresh may pass).
+      ...(settings.refreshSelfManaged ? { nodeRoleArns: ['arn:aws:iam::111122223333:role/eksops-sandbox-nodes'] } : {}),
       defaults: {
         ...config.upgrade.defaults,
         canaryNodegroup: settings.canary ?? 'system',
@@ -98,11 +101,6 @@ export async function runUpgrade(sandbox: Sandbox, input: UpgradeRunInput, timel
     [{ rule: `schedule ${cluster ? scheduleLogicalId(cluster) : input.cluster}`, target: UPGRADE_MACHINE }],
   );
   return machine.run(request, { name: executionName(input.cluster, now) });
-}
-
-/** `prod-eu-20260302T0900Z`: the cluster and its window's opening, as Step Functions execution names allow (no colons). */
-export function executionName(cluster: string, opensAt: Date): string {
-  return `${cluster}-${opensAt.toISOString().replace(/[-:]/g, '').slice(0, 13)}Z`;
 }
 
 export function clusterVersions(sandbox: Sandbox, cluster: string): { cluster: string | undefined; nodegroups: Record<string, string | undefined>; addons: Record<string, string | undefined> } {

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ConditionalCheckFailedException, DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { UpgradeLockedError } from './errors.ts';
 
 /**
@@ -13,21 +13,57 @@ export interface UpgradeLock {
   owner: string;
 }
 
-export async function acquireLock(dynamodb: DynamoDBClient, lock: UpgradeLock, options: { now: Date; expiresAt: Date; window: string }): Promise<void> {
+/**
+ * How long a lock whose `expiresAt` is unusable (missing, or not a number: an item edited by hand) still
+ * holds, counted from its `acquiredAt`: the longest window (24 h, the schema's windowMinutes maximum) plus
+ * the grace a stage may run past its close (begin.ts). A lock that cannot be dated at all holds no more.
+ */
+export const MAX_LOCK_HOLD_MS = 24 * 3600_000 + 6 * 3600_000;
+
+/** What acquireLock found: a lock it replaced that had no usable expiry, said so (logged by the caller). */
+export interface AcquiredLock {
+  replacedInvalid?: string;
+}
+
+function invalidExpiry(item: Record<string, AttributeValue> | undefined): boolean {
+  return item !== undefined && (item.expiresAt?.N === undefined || !Number.isFinite(Number(item.expiresAt.N)));
+}
+
+export async function acquireLock(dynamodb: DynamoDBClient, lock: UpgradeLock, options: { now: Date; expiresAt: Date; window: string }): Promise<AcquiredLock> {
+  const nowSeconds = Math.floor(options.now.getTime() / 1000);
   try {
-    await dynamodb.send(
+    const written = await dynamodb.send(
       new PutItemCommand({
         TableName: lock.table,
         Item: { lockId: { S: lock.key }, owner: { S: lock.owner }, window: { S: options.window }, acquiredAt: { S: options.now.toISOString() }, expiresAt: { N: String(Math.floor(options.expiresAt.getTime() / 1000)) } },
-        ConditionExpression: 'attribute_not_exists(lockId) OR expiresAt < :now OR #owner = :owner',
+        // Free, or ours, or expired. An expiresAt that is not a number compares with nothing (a string
+        // compared with :now is false), so it is judged by its acquiredAt: held only while that is an ISO
+        // time within the last MAX_LOCK_HOLD_MS (the string range excludes garbage and missing values).
+        ConditionExpression:
+          'attribute_not_exists(lockId) OR #owner = :owner OR (attribute_type(expiresAt, :number) AND expiresAt < :now) ' +
+          'OR (NOT attribute_type(expiresAt, :number) AND NOT (attribute_type(acquiredAt, :string) AND acquiredAt BETWEEN :oldest AND :newest))',
         ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: { ':now': { N: String(Math.floor(options.now.getTime() / 1000)) }, ':owner': { S: lock.owner } },
+        ExpressionAttributeValues: {
+          ':now': { N: String(nowSeconds) },
+          ':owner': { S: lock.owner },
+          ':number': { S: 'N' },
+          ':string': { S: 'S' },
+          ':oldest': { S: new Date(options.now.getTime() - MAX_LOCK_HOLD_MS).toISOString() },
+          ':newest': { S: options.now.toISOString() },
+        },
+        ReturnValues: 'ALL_OLD',
       }),
     );
+    const old = written.Attributes;
+    if (old && old.owner?.S !== lock.owner && invalidExpiry(old)) {
+      return { replacedInvalid: `the lock of ${lock.key} held by ${old.owner?.S ?? 'unknown'} had no usable expiresAt (${old.expiresAt ? JSON.stringify(old.expiresAt) : 'missing'}), acquired ${old.acquiredAt?.S ?? 'at an unknown time'}: treated as expired ${MAX_LOCK_HOLD_MS / 3600_000} h after it was taken` };
+    }
+    return {};
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     const holder = (await dynamodb.send(new GetItemCommand({ TableName: lock.table, Key: { lockId: { S: lock.key } }, ConsistentRead: true }))).Item;
-    throw new UpgradeLockedError(`another upgrade of ${lock.key} is running (${holder?.owner?.S ?? 'unknown'}, window ${holder?.window?.S ?? '?'}); this start was refused`, { cause: error });
+    const invalid = invalidExpiry(holder) ? `; its expiresAt is missing or not a number, so it is held until ${MAX_LOCK_HOLD_MS / 3600_000} h after ${holder?.acquiredAt?.S ?? '?'}` : '';
+    throw new UpgradeLockedError(`another upgrade of ${lock.key} is running (${holder?.owner?.S ?? 'unknown'}, window ${holder?.window?.S ?? '?'}${invalid}); this start was refused`, { cause: error });
   }
 }
 

@@ -12,7 +12,8 @@ import type { Stage } from './stage.ts';
 export const UpgradeRequestSchema = z.strictObject({
   cluster: ClusterName,
   region: Region.optional(),
-  accountId: AccountId.optional(),
+  /** The cluster's account; omitted, 'self' or the deployment's own ID all mean the deployment's account. */
+  accountId: z.union([AccountId, z.literal('self')]).optional(),
   targetVersion: KubernetesMinor.optional(),
   /** When the window opened; default: now. */
   scheduledTime: z.iso.datetime({ offset: true }).optional(),
