@@ -1,16 +1,15 @@
 import type { Config } from '../shared/config/schema.ts';
 import type { SecretRef } from '../shared/secrets/secret-ref.ts';
 import { ACCESS_PERMISSIONS, ACCESS_UNSCOPABLE } from './iam/access.ts';
-import { LOGS_PERMISSIONS, LOGS_UNSCOPABLE, logsDestinationPermissions } from './iam/logs.ts';
+import { LOGS_PERMISSIONS, LOGS_UNSCOPABLE, logsConfigPermissions, logsDestinationPermissions } from './iam/logs.ts';
 import { type Resource, type Statement, sub } from './iam/statement.ts';
 import { TAGS_PERMISSIONS, TAGS_UNSCOPABLE } from './iam/tags.ts';
 import { UPGRADE_PERMISSIONS, UPGRADE_UNSCOPABLE, upgradeConfigPermissions } from './iam/upgrade.ts';
 
 /**
  * One IAM role per function, least privilege. Each function lists only the actions it calls, on the
- * narrowest resources AWS lets the action be scoped to; the statements every function needs (its own log
- * group, the failure queue, the secrets named in the configuration, the roles it assumes in other accounts)
- * are added here once. serverless.yml points each function at `<Name>Role`.
+ * narrowest resources AWS lets the action be scoped to; its own log group, and only where its code uses them
+ * the failure queue, the secrets and the roles it assumes in other accounts (grantedStatements), are added here. serverless.yml points each function at `<Name>Role`.
  */
 /** What each function calls, beyond what every function gets. Keys are serverless.yml function names. */
 export const FUNCTION_PERMISSIONS: Record<string, Statement[]> = {
@@ -33,12 +32,12 @@ export function roleLogicalId(functionName: string): string {
 }
 
 export function buildRoles(config: Config): Record<string, object> {
-  const shared = sharedStatements(config);
+  const granted = grantedStatements(config);
   // Destinations reached through AWS (S3, Firehose, OpenSearch with SigV4) are named in the configuration.
   const destinations = logsDestinationPermissions(config);
   // What the configuration turns on for one function: the approvals' signing secret (its reader alone), the
   // instance refresh of self-managed groups.
-  const configured = mergePermissions(upgradeConfigPermissions(config), config.upgrade.approvals ? { upgradeApproval: secretStatements([config.upgrade.approvals.signingSecret]) } : {});
+  const configured = mergePermissions(upgradeConfigPermissions(config), logsConfigPermissions(config), config.upgrade.approvals ? { upgradeApproval: secretStatements([config.upgrade.approvals.signingSecret]) } : {});
   return Object.fromEntries(
     Object.entries(FUNCTION_PERMISSIONS).map(([name, statements]) => [
       roleLogicalId(name),
@@ -58,11 +57,12 @@ export function buildRoles(config: Config): Record<string, object> {
                   {
                     Effect: 'Allow',
                     Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-                    Resource: sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/\${AWS::StackName}-${name}:*`),
+                    Resource: sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/\${AWS::StackName}-${name}:log-stream:*`),
                   },
-                  // The on-failure destination: Lambda sends the failed event with the function's own role.
-                  { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['FailureQueue', 'Arn'] } },
-                  ...shared,
+                  // The on-failure destination: Lambda sends the failed event with the function's own role, so
+                  // only the asynchronously invoked functions (those with `destinations.onFailure`) get it.
+                  ...(ON_FAILURE_FUNCTIONS.has(name) ? [{ Effect: 'Allow' as const, Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['FailureQueue', 'Arn'] as [string, string] } }] : []),
+                  ...(granted[name] ?? []),
                   ...statements,
                   ...(destinations[name] ?? []),
                   ...(configured[name] ?? []),
@@ -76,12 +76,37 @@ export function buildRoles(config: Config): Record<string, object> {
   );
 }
 
-function sharedStatements(config: Config): Statement[] {
-  const statements = secretStatements(secretRefs(config));
-  if (config.accounts.length > 0) {
-    statements.push({ Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: config.accounts.map((account) => account.roleArn) });
+/**
+ * Who uses what (read from each functions/<name>/app.ts and the cores they call): each function is granted only the
+ * secrets and roles in its own code path.
+ * - Slack: every function that takes a `notifier` (cluster-onboarding, log-subscriptions, node-tags, the upgrade tasks).
+ * - Destination credentials: the forwarder and the replay, the only senders to log destinations.
+ * - Other accounts: the functions that build clients with an `accountId` (cluster-onboarding, log-subscriptions,
+ *   node-tags; upgrade begin/advance/poll through upgradeClientsFor). Their externalId secret goes with them.
+ */
+export const SLACK_FUNCTIONS = new Set(['clusterOnboarding', 'logSubscriptions', 'nodeTags', 'upgradeBegin', 'upgradeAdvance', 'upgradePoll', 'upgradeFinish', 'upgradeApprovalRequest', 'upgradeApproval']);
+export const DESTINATION_FUNCTIONS = new Set(['logForwarder', 'logReplay']);
+export const CROSS_ACCOUNT_FUNCTIONS = new Set(['clusterOnboarding', 'logSubscriptions', 'nodeTags', 'upgradeBegin', 'upgradeAdvance', 'upgradePoll']);
+/** The functions with `destinations.onFailure` in serverless/<capability>.functions.yml (the template test checks the two agree). */
+export const ON_FAILURE_FUNCTIONS = new Set(['clusterOnboarding', 'logForwarder', 'logSubscriptions', 'logReplay', 'nodeTags']);
+
+function grantedStatements(config: Config): Record<string, Statement[]> {
+  const slack = config.notify.slack ? [config.notify.slack.secret] : [];
+  const destinations = destinationSecretRefs(config);
+  const externalIds = config.accounts.flatMap((account) => {
+    const externalId = account.externalId;
+    return externalId ? [externalId] : [];
+  });
+  const granted: Record<string, Statement[]> = {};
+  for (const name of Object.keys(FUNCTION_PERMISSIONS)) {
+    const refs = [...(SLACK_FUNCTIONS.has(name) ? slack : []), ...(DESTINATION_FUNCTIONS.has(name) ? destinations : []), ...(CROSS_ACCOUNT_FUNCTIONS.has(name) ? externalIds : [])];
+    const statements = secretStatements(refs);
+    if (CROSS_ACCOUNT_FUNCTIONS.has(name) && config.accounts.length > 0) {
+      statements.push({ Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: config.accounts.map((account) => account.roleArn) });
+    }
+    granted[name] = statements;
   }
-  return statements;
+  return granted;
 }
 
 function mergePermissions(...maps: Record<string, Statement[]>[]): Record<string, Statement[]> {
@@ -102,9 +127,8 @@ function secretStatements(refs: readonly SecretRef[]): Statement[] {
   return statements;
 }
 
-function secretRefs(config: Config): SecretRef[] {
+function destinationSecretRefs(config: Config): SecretRef[] {
   const refs: SecretRef[] = [];
-  if (config.notify.slack) refs.push(config.notify.slack.secret);
   for (const destination of config.logs.destinations) {
     switch (destination.type) {
       case 'http':

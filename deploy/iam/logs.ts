@@ -1,5 +1,5 @@
 import type { Config } from '../../shared/config/schema.ts';
-import { ACCOUNT_CLUSTERS, type Statement, sub } from './statement.ts';
+import { ACCOUNT_CLUSTERS, configuredClusterArns, type Statement, sub } from './statement.ts';
 
 /** The failure store bucket (serverless/logs.resources.yml) and its objects. */
 const FAILURE_BUCKET_OBJECTS = sub('${LogsFailureBucket.Arn}/*');
@@ -19,15 +19,16 @@ export const LOGS_PERMISSIONS: Record<string, Statement[]> = {
     { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: FAILURE_BUCKET_OBJECTS },
   ],
   logSubscriptions: [
-    { Effect: 'Allow', Action: ['eks:DescribeCluster', 'eks:UpdateClusterConfig', 'eks:ListUpdates', 'eks:DescribeUpdate'], Resource: ACCOUNT_CLUSTERS },
+    // eks:UpdateClusterConfig (turning control-plane logging on): the configured clusters only, logsConfigPermissions.
+    { Effect: 'Allow', Action: ['eks:DescribeCluster', 'eks:ListUpdates', 'eks:DescribeUpdate'], Resource: ACCOUNT_CLUSTERS },
     {
       Effect: 'Allow',
       Action: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:AssociateKmsKey', 'logs:PutSubscriptionFilter', 'logs:DescribeSubscriptionFilters'],
       Resource: [EKS_LOG_GROUPS, sub('arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:/aws/eks/*:*')],
     },
-    // DescribeLogGroups is authorized on the account's log groups as a whole (the prefix is a filter, not a
-    // resource); it is read-only.
-    { Effect: 'Allow', Action: ['logs:DescribeLogGroups'], Resource: sub('arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:*') },
+    // DescribeLogGroups takes no resource type (Service Authorization Reference: "*" only; the prefix is a
+    // filter, not a resource); it is read-only.
+    { Effect: 'Allow', Action: ['logs:DescribeLogGroups'], Resource: '*' },
   ],
 };
 
@@ -46,6 +47,11 @@ export const LOGS_UNSCOPABLE: Record<string, string> = {};
  * - opensearch with SigV4: ESHttpPost on the domain's _bulk (the domain is read from the endpoint name,
  *   `search-<domain>-<id>.<region>.es.amazonaws.com`), or the collection's API for OpenSearch Serverless.
  */
+/** What the configuration adds to log-subscriptions: turning logging on, on the configured clusters only. */
+export function logsConfigPermissions(config: Config): Record<string, Statement[]> {
+  return config.clusters.length > 0 ? { logSubscriptions: [{ Effect: 'Allow', Action: ['eks:UpdateClusterConfig'], Resource: configuredClusterArns(config) }] } : {};
+}
+
 export function logsDestinationPermissions(config: Pick<Config, 'logs'>): Record<string, Statement[]> {
   const statements: Statement[] = [];
   for (const destination of config.logs.destinations) {
@@ -58,10 +64,11 @@ export function logsDestinationPermissions(config: Pick<Config, 'logs'>): Record
         break;
       case 'opensearch':
         if (destination.auth.kind !== 'sigv4') break;
-        if (destination.auth.service === 'aoss') {
-          statements.push({ Effect: 'Allow', Action: ['aoss:APIAccessAll'], Resource: sub(`arn:\${AWS::Partition}:aoss:\${AWS::Region}:\${AWS::AccountId}:collection/${collectionOf(destination.url)}`) });
-        } else {
-          statements.push({ Effect: 'Allow', Action: ['es:ESHttpPost'], Resource: sub(`arn:\${AWS::Partition}:es:\${AWS::Region}:\${AWS::AccountId}:domain/${domainOf(destination.url)}/_bulk`) });
+        {
+          // The configured ARN exactly: never a guess from the endpoint name, never `domain/*` or `collection/*`.
+          const { resourceArn } = destination.auth;
+          if (destination.auth.service === 'aoss') statements.push({ Effect: 'Allow', Action: ['aoss:APIAccessAll'], Resource: resourceArn });
+          else statements.push({ Effect: 'Allow', Action: ['es:ESHttpPost', 'es:ESHttpPut'], Resource: `${resourceArn}/*` });
         }
         break;
       default:
@@ -74,9 +81,4 @@ export function logsDestinationPermissions(config: Pick<Config, 'logs'>): Record
 /** `https://search-eks-logs-abcdefghijklmnopqrstuvwxyz.eu-west-1.es.amazonaws.com` → `eks-logs`; else `*`. */
 export function domainOf(url: string): string {
   return /^(?:search|vpc)-(.+)-[a-z0-9]{26}\.[a-z0-9-]+\.es\.amazonaws\.com$/.exec(new URL(url).hostname)?.[1] ?? '*';
-}
-
-/** `https://<collection-id>.eu-west-1.aoss.amazonaws.com` → the collection id; else `*`. */
-function collectionOf(url: string): string {
-  return /^([a-z0-9]+)\.[a-z0-9-]+\.aoss\.amazonaws\.com$/.exec(new URL(url).hostname)?.[1] ?? '*';
 }

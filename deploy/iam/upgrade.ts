@@ -1,6 +1,6 @@
 import type { Config } from '../../shared/config/schema.ts';
 import { clusterUpgradeConfig } from '../../shared/upgrade/settings.ts';
-import { ACCOUNT_CLUSTERS, type Resource, type Statement, sub } from './statement.ts';
+import { ACCOUNT_CLUSTERS, configuredClusterArns, type Resource, type Statement, sub } from './statement.ts';
 
 const NODEGROUPS = sub('arn:${AWS::Partition}:eks:*:${AWS::AccountId}:nodegroup/*/*/*');
 const ADDONS = sub('arn:${AWS::Partition}:eks:*:${AWS::AccountId}:addon/*/*/*');
@@ -8,8 +8,13 @@ const LOCK_TABLE: Resource = { 'Fn::GetAtt': ['UpgradeLockTable', 'Arn'] };
 // Self-managed groups (shared/upgrade/act-refresh.ts). Public parameters have no account in their ARN.
 const EKS_AMI_PARAMETERS = [sub('arn:${AWS::Partition}:ssm:*::parameter/aws/service/eks/optimized-ami/*'), sub('arn:${AWS::Partition}:ssm:*::parameter/aws/service/bottlerocket/*')];
 const LAUNCH_TEMPLATES = sub('arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:launch-template/*');
+const LAUNCH_TEMPLATE_PATTERN = LAUNCH_TEMPLATES;
 const AUTO_SCALING_GROUPS = sub('arn:${AWS::Partition}:autoscaling:*:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/*');
-const ACCOUNT_EC2 = sub('arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:*');
+/** The resource types RunInstances authorizes in the account (Service Authorization Reference, Amazon EC2). */
+const RUN_INSTANCES_RESOURCES = ['instance', 'volume', 'network-interface', 'security-group', 'subnet', 'key-pair', 'launch-template', 'placement-group', 'elastic-gpu', 'capacity-reservation'].map((type) =>
+  sub(`arn:\${AWS::Partition}:ec2:*:\${AWS::AccountId}:${type}/*`),
+);
+const LAUNCHED_RESOURCES = ['instance', 'volume', 'network-interface'].map((type) => sub(`arn:\${AWS::Partition}:ec2:*:\${AWS::AccountId}:${type}/*`));
 
 /**
  * What observe.ts reads. DescribeClusterVersions, DescribeAddonVersions, ec2:DescribeSubnets,
@@ -38,13 +43,28 @@ const OBSERVE: Statement[] = [
  * scoped to the account's EC2 resources and roles, AWS's public AMIs and snapshots, EC2 as the role's receiver,
  * and tagging only as part of RunInstances.
  */
-const REFRESH: Statement[] = [
-  { Effect: 'Allow', Action: ['ec2:CreateLaunchTemplateVersion'], Resource: LAUNCH_TEMPLATES },
-  { Effect: 'Allow', Action: ['autoscaling:StartInstanceRefresh'], Resource: AUTO_SCALING_GROUPS },
-  { Effect: 'Allow', Action: ['ec2:RunInstances'], Resource: [ACCOUNT_EC2, sub('arn:${AWS::Partition}:ec2:*::image/*'), sub('arn:${AWS::Partition}:ec2:*::snapshot/*')] },
-  { Effect: 'Allow', Action: ['ec2:CreateTags'], Resource: ACCOUNT_EC2, Condition: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } } },
-  { Effect: 'Allow', Action: ['iam:PassRole'], Resource: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*'), Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } },
-];
+function refreshStatements(config: Config): Statement[] {
+  return [
+    { Effect: 'Allow', Action: ['ec2:CreateLaunchTemplateVersion'], Resource: LAUNCH_TEMPLATES },
+    { Effect: 'Allow', Action: ['autoscaling:StartInstanceRefresh'], Resource: AUTO_SCALING_GROUPS },
+    // Only launches from one of the account's launch templates (ec2:LaunchTemplate applies to every resource
+    // type of the request), on the resource types RunInstances names, with AWS's public AMIs and snapshots.
+    {
+      Effect: 'Allow',
+      Action: ['ec2:RunInstances'],
+      Resource: [...RUN_INSTANCES_RESOURCES, sub('arn:${AWS::Partition}:ec2:*::image/*'), sub('arn:${AWS::Partition}:ec2:*::snapshot/*')],
+      Condition: { ArnLike: { 'ec2:LaunchTemplate': LAUNCH_TEMPLATE_PATTERN } },
+    },
+    // Tagging only as part of RunInstances, on what it creates.
+    { Effect: 'Allow', Action: ['ec2:CreateTags'], Resource: LAUNCHED_RESOURCES, Condition: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } } },
+    // The self-managed nodes' roles named in upgrade.nodeRoleArns, to EC2 only.
+    ...(nodeRoleArns(config).length > 0 ? [{ Effect: 'Allow' as const, Action: ['iam:PassRole'], Resource: nodeRoleArns(config), Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } }] : []),
+  ];
+}
+
+function nodeRoleArns(config: Config): string[] {
+  return config.upgrade.nodeRoleArns.filter((arn) => !arn.includes('*'));
+}
 
 /**
  * What the configuration adds: the instance refresh (launching instances, passing their node role) only when
@@ -52,7 +72,17 @@ const REFRESH: Statement[] = [
  */
 export function upgradeConfigPermissions(config: Config): Record<string, Statement[]> {
   const refreshes = config.upgrade.enabled && config.clusters.some((cluster) => clusterUpgradeConfig(config, cluster.name, cluster.region)?.settings.refreshSelfManaged);
-  return refreshes ? { upgradeAdvance: REFRESH } : {};
+  const advance: Statement[] = [];
+  // Changing a cluster, its node groups and add-ons: the configured clusters only.
+  if (config.clusters.length > 0) {
+    advance.push(
+      { Effect: 'Allow', Action: ['eks:UpdateClusterVersion'], Resource: configuredClusterArns(config) },
+      { Effect: 'Allow', Action: ['eks:UpdateNodegroupVersion'], Resource: configuredClusterArns(config, 'nodegroup') },
+      { Effect: 'Allow', Action: ['eks:UpdateAddon'], Resource: configuredClusterArns(config, 'addon') },
+    );
+  }
+  if (refreshes) advance.push(...refreshStatements(config));
+  return advance.length > 0 ? { upgradeAdvance: advance } : {};
 }
 
 /** upgrade: what each function calls, on the narrowest resources AWS allows. Keys are serverless.yml function names. */
@@ -60,9 +90,7 @@ export const UPGRADE_PERMISSIONS: Record<string, Statement[]> = {
   upgradeBegin: [...OBSERVE, { Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:GetItem'], Resource: LOCK_TABLE }],
   upgradeAdvance: [
     ...OBSERVE,
-    { Effect: 'Allow', Action: ['eks:UpdateClusterVersion'], Resource: ACCOUNT_CLUSTERS },
-    { Effect: 'Allow', Action: ['eks:UpdateNodegroupVersion'], Resource: NODEGROUPS },
-    { Effect: 'Allow', Action: ['eks:UpdateAddon'], Resource: ADDONS },
+    // The updates themselves, on the configured clusters: upgradeConfigPermissions.
   ],
   upgradePoll: [
     { Effect: 'Allow', Action: ['eks:DescribeUpdate'], Resource: [ACCOUNT_CLUSTERS, NODEGROUPS, ADDONS] },

@@ -1,5 +1,9 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentity, MetadataBearer, Pluggable, RetryStrategyV2 } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MetadataBearer, Pluggable, RetryStrategyV2 } from '@smithy/types';
+import { createSecretReader, type SecretReader } from '../secrets/secret-reader.ts';
+import type { SecretRef } from '../secrets/secret-ref.ts';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 
 /** Where a client points: a region, and the account (omitted: the account eksops runs in). */
 export interface ClientTarget {
@@ -10,7 +14,12 @@ export interface ClientTarget {
 export interface AssumableAccount {
   id: string;
   roleArn: string;
-  externalId?: string | undefined;
+  /**
+   * The external ID the other account's trust policy requires: a secret reference (it is a shared secret, so
+   * it is read from SSM / Secrets Manager when the role is first assumed, never bundled). A plain string is
+   * still accepted for tests and the sandbox.
+   */
+  externalId?: SecretRef | string | undefined;
 }
 
 /** The configuration every SDK v3 client constructor accepts and that this factory sets. */
@@ -39,6 +48,8 @@ export interface AwsClientFactoryOptions {
   /** Overrides the retry policy (tests use a short backoff). Default: adaptive mode, 8 attempts. */
   retryStrategy?: RetryStrategyV2;
   credentials?: AwsCredentialIdentity;
+  /** Reads externalId secrets; default: SSM / Secrets Manager of the own account and the default region. */
+  secretReader?: SecretReader;
 }
 
 export class UnknownAccountError extends Error {
@@ -95,20 +106,42 @@ export class AwsClientFactory {
     return client;
   }
 
-  #assumeRole(accountId: string, region: string) {
+  #reader: SecretReader | undefined;
+
+  #secretReader(): SecretReader {
+    this.#reader ??= this.#options.secretReader ?? createSecretReader({ ssmClient: this.client(SSMClient), secretsManagerClient: this.client(SecretsManagerClient) });
+    return this.#reader;
+  }
+
+  #assumeRole(accountId: string, region: string): AwsCredentialIdentity | AwsCredentialIdentityProvider {
     const account = this.#options.accounts?.find((candidate) => candidate.id === accountId);
     if (!account) throw new UnknownAccountError(accountId);
     // Static credentials (the sandbox, tests) stand for every account: there is no STS to ask.
     if (this.#options.credentials) return this.#options.credentials;
-    return fromTemporaryCredentials({
-      params: {
-        RoleArn: account.roleArn,
-        RoleSessionName: 'eksops',
-        ...(account.externalId ? { ExternalId: account.externalId } : {}),
-        // One hour: the longest a role-chained session may last, and longer than any Lambda invocation.
-        DurationSeconds: 3600,
-      },
-      clientConfig: { region },
-    });
+    const externalId = account.externalId;
+    const assume = (ExternalId?: string) =>
+      fromTemporaryCredentials({
+        params: {
+          RoleArn: account.roleArn,
+          RoleSessionName: 'eksops',
+          ...(ExternalId ? { ExternalId } : {}),
+          // One hour: the longest a role-chained session may last, and longer than any Lambda invocation.
+          DurationSeconds: 3600,
+        },
+        clientConfig: { region },
+      });
+    if (externalId === undefined || typeof externalId === 'string') return assume(externalId);
+    // Resolved at assume time, once per client; a failed read is retried on the next call.
+    let provider: Promise<AwsCredentialIdentityProvider> | undefined;
+    return async () => {
+      provider ??= this.#secretReader()
+        .read(externalId)
+        .then((value) => assume(value))
+        .catch((error: unknown) => {
+          provider = undefined;
+          throw error;
+        });
+      return (await provider)();
+    };
   }
 }

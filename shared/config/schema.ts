@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { SlackSettingsSchema } from '../notify/settings.ts';
+import { SecretRefSchema } from '../secrets/secret-ref.ts';
 import { AccountId, ClusterName, IamRoleArn, Region } from './primitives.ts';
 import { AccessSchema } from './sections/access.ts';
 import { LogsSchema } from './sections/logs.ts';
@@ -28,7 +29,12 @@ export const AccountSchema = z.strictObject({
   id: AccountId,
   /** The role eksops assumes in that account. */
   roleArn: IamRoleArn,
-  externalId: z.string().min(2).max(1224).optional(),
+  /** The external ID the role's trust policy requires: a shared secret, so kept in SSM or Secrets Manager. */
+  externalId: z
+    .unknown()
+    .refine((value) => typeof value !== 'string', { message: 'must be a secret reference ({ ssmParameter } or { secretsManager }), not the external ID itself: it is a shared secret' })
+    .pipe(SecretRefSchema)
+    .optional(),
 });
 
 export const ConfigSchema = z
@@ -69,6 +75,10 @@ export const ConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['notify', 'slack'], message: `cluster "${cluster.name}" asks for approval in Slack, so notify.slack is required` });
       }
     });
+    const refreshes = config.upgrade.defaults.refreshSelfManaged || config.clusters.some((cluster) => cluster.upgrade?.refreshSelfManaged);
+    if (config.upgrade.enabled && refreshes && config.upgrade.nodeRoleArns.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['upgrade', 'nodeRoleArns'], message: 'refreshSelfManaged is on, so upgrade.nodeRoleArns must name the self-managed nodes\' IAM roles (the only roles eksops may pass to EC2)' });
+    }
     for (const [capability, enabled] of [
       ['logs', config.logs.enabled],
       ['tags', config.tags.enabled],

@@ -8,7 +8,8 @@ import * as z from 'zod';
 // starts with '/', which is what we require so that IAM can scope the read to the parameter's path.
 const SsmParameterName = z
   .string()
-  .regex(/^\/[A-Za-z0-9_.\-/]{1,1010}$/, 'must be an SSM parameter name starting with / (letters, digits, _ . - /)');
+  .regex(/^\/[A-Za-z0-9_.\-/]{1,1010}$/, 'must be an SSM parameter name starting with / (letters, digits, _ . - /)')
+  .refine((name) => !/[*?]/.test(name), { message: 'must not contain wildcards (* or ?)' });
 
 const SsmSecretRef = z.strictObject({
   /** A SecureString parameter, read with decryption. */
@@ -17,7 +18,10 @@ const SsmSecretRef = z.strictObject({
 
 const SecretsManagerSecretRef = z.strictObject({
   /** The secret's name or ARN. */
-  secretsManager: z.string().min(1, 'must name a Secrets Manager secret (name or ARN)'),
+  secretsManager: z
+    .string()
+    .min(1, 'must name a Secrets Manager secret (name or ARN)')
+    .refine((name) => !/[*?]/.test(name), { message: 'must name one secret: wildcards (* or ?) are refused' }),
   /** When set, the secret is a JSON object and this key holds the value. */
   jsonKey: z.string().min(1).optional(),
 });

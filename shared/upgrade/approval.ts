@@ -61,7 +61,7 @@ export async function requestApproval(event: ApprovalRequestEvent, deps: Upgrade
     blocks: [
       header(`Upgrade of ${run.cluster.name}: approval needed`),
       section(`${approvalSummary(run)}. Nothing changes until someone approves; no answer by ${deadline.toISOString().slice(11, 16)} UTC aborts this run.`),
-      ...(approvers.length > 0 ? [context([`Only ${approvers.map(mention).join(', ')} can answer.`])] : []),
+      ...(approvers !== 'anyone' ? [context([`Only ${approvers.map(mention).join(', ')} can answer.`])] : []),
       actions(
         [
           button({ text: 'Approve', actionId: APPROVE_ACTION, value: approvalId, style: 'primary' }),
@@ -138,8 +138,9 @@ async function decide(interaction: BlockActions, deps: ApprovalAnswerDeps): Prom
   const user = interaction.user.id;
   const reply = (text: string, blocks?: Block[]) => respond(interaction, deps.fetch, blocks ? { replace_original: true, text, blocks } : { response_type: 'ephemeral', replace_original: false, text });
 
+  // Fail closed: without approvals configured nobody may answer; `anyone` is said explicitly, never by omission.
   const approvers = deps.config.upgrade.approvals?.approvers ?? [];
-  if (approvers.length > 0 && !approvers.includes(user)) {
+  if (approvers !== 'anyone' && !approvers.includes(user)) {
     await reply('You are not one of the approvers of eksops upgrades (upgrade.approvals.approvers); nothing was changed.');
     return 'not-an-approver';
   }

@@ -14,7 +14,20 @@ const DestinationRouting = {
   logTypes: z.array(LogType).min(1).optional(),
 };
 
-const HttpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+const SECRET_PARAMETER = /key|token|secret|passw|pwd|auth|sig|credential/i;
+
+const HttpUrl = z
+  .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+  .refine((url) => !/^https?:\/\/[^/?#]*@/i.test(url), {
+    message: 'must not contain credentials (user:password@): put them in a secret reference (authorization, token or password)',
+  })
+  // The configuration is baked into the function bundles and URLs appear in errors: a query parameter that
+  // carries a credential (?api_key=…, ?token=…) is refused like userinfo.
+  .refine((url) => ![...new URL(url).searchParams.keys()].some((name) => SECRET_PARAMETER.test(name)), {
+    message: 'must not carry a credential in its query (key, token, secret, password, signature…): put it in a secret reference (authorization, token or password)',
+  });
+
+const DATADOG_SITES = ['datadoghq.com', 'us3.datadoghq.com', 'us5.datadoghq.com', 'datadoghq.eu', 'ap1.datadoghq.com', 'ap2.datadoghq.com', 'ddog-gov.com'] as const;
 
 export const DestinationSchema = z.discriminatedUnion('type', [
   z.strictObject({
@@ -39,7 +52,22 @@ export const DestinationSchema = z.discriminatedUnion('type', [
     index: z.string().min(1).default('eks-logs'),
     auth: z.union([
       z.strictObject({ kind: z.literal('basic'), username: z.string().min(1), password: SecretRefSchema }),
-      z.strictObject({ kind: z.literal('sigv4'), service: z.enum(['es', 'aoss']).default('es') }),
+      z
+        .strictObject({
+          kind: z.literal('sigv4'),
+          service: z.enum(['es', 'aoss']).default('es'),
+          /**
+           * The domain (`arn:aws:es:<region>:<account>:domain/<name>`) or collection
+           * (`arn:aws:aoss:<region>:<account>:collection/<id>`): the forwarder's role is granted exactly this one.
+           */
+          resourceArn: z.string(),
+        })
+        .superRefine((auth, ctx) => {
+          const form = auth.service === 'aoss' ? /^arn:aws[a-z-]*:aoss:[a-z0-9-]+:\d{12}:collection\/[a-z0-9]{1,40}$/ : /^arn:aws[a-z-]*:es:[a-z0-9-]+:\d{12}:domain\/[a-z][a-z0-9-]{2,27}$/;
+          if (!form.test(auth.resourceArn)) {
+            ctx.addIssue({ code: 'custom', path: ['resourceArn'], message: auth.service === 'aoss' ? 'must be the OpenSearch Serverless collection ARN (arn:aws:aoss:<region>:<account>:collection/<id>)' : 'must be the OpenSearch domain ARN (arn:aws:es:<region>:<account>:domain/<name>)' });
+          }
+        }),
     ]),
   }),
   z.strictObject({
@@ -52,7 +80,7 @@ export const DestinationSchema = z.discriminatedUnion('type', [
   z.strictObject({
     ...DestinationRouting,
     type: z.literal('datadog'),
-    site: z.string().default('datadoghq.com'),
+    site: z.enum(DATADOG_SITES, { message: `must be a Datadog site: ${DATADOG_SITES.join(', ')}` }).default('datadoghq.com'),
     apiKey: SecretRefSchema,
   }),
   z.strictObject({

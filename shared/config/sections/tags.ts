@@ -14,6 +14,11 @@ export const TagsSchema = z.strictObject({
   /** Node-group tag keys copied to ASGs, instances and volumes (globs). Default: all but those denied. */
   allow: z.array(TagKeyGlob).default(['*']),
   deny: z.array(TagKeyGlob).default([]),
+  /**
+   * A key a resource carried before eksops first wrote it is the user's. `keep`: left as it is and reported;
+   * `overwrite`: eksops writes its value but never records the key, so it never deletes it.
+   */
+  userValues: z.enum(['keep', 'overwrite']).default('keep'),
   /** Self-managed ASGs per cluster, besides those tagged kubernetes.io/cluster/<cluster>. */
   selfManagedGroups: z.record(ClusterName, z.array(AsgName).max(500)).default({}),
   /** Write pace per account and Region. EC2 refills its CreateTags/DeleteTags bucket at about 10/s. */

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { SecretRefSchema } from '../../secrets/secret-ref.ts';
-import { KubernetesMinor, SchedulerCron, TimeZone } from '../primitives.ts';
+import { IamRoleArn, KubernetesMinor, SchedulerCron, TimeZone } from '../primitives.ts';
 
 export const MaintenanceWindowSchema = z.strictObject({
   /** When the window opens, e.g. cron(0 2 ? * SUN *). */
@@ -34,13 +34,23 @@ export const ClusterUpgradeSchema = z.strictObject({
 export const ApprovalsSchema = z.strictObject({
   /** The Slack app's signing secret (Basic Information → App Credentials); every interaction is verified with it. */
   signingSecret: SecretRefSchema,
-  /** Slack user IDs (U…, W…) allowed to answer; empty: anyone who can see the message in the channel. */
-  approvers: z.array(z.string().regex(/^[UW][A-Z0-9]{6,20}$/, 'must be a Slack user ID such as U0123ABCD')).max(200).default([]),
+  /**
+   * Slack user IDs (U…, W…) allowed to answer, at least one; or `anyone`, said explicitly, for anyone who can
+   * see the message in the channel (an empty list would say that by omission).
+   */
+  approvers: z.union([z.literal('anyone'), z.array(z.string().regex(/^[UW][A-Z0-9]{6,20}$/, 'must be a Slack user ID such as U0123ABCD')).min(1, 'must list at least one Slack user ID, or say approvers: anyone').max(200)], {
+    error: 'must list at least one Slack user ID (U0123ABCD…), or say approvers: anyone',
+  }),
 });
 
 export const UpgradeSchema = z.strictObject({
   enabled: z.boolean().default(false),
   approvals: ApprovalsSchema.optional(),
+  /**
+   * The IAM roles of self-managed nodes (their instance profiles' roles): the only roles eksops may pass to EC2
+   * when an Instance Refresh launches nodes. Required when any cluster sets refreshSelfManaged.
+   */
+  nodeRoleArns: z.array(IamRoleArn).max(50).default([]),
   /** Defaults for every cluster; a cluster's own `upgrade` block overrides field by field. */
   defaults: ClusterUpgradeSchema.prefault({}),
 });

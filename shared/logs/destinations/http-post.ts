@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { Fetch } from '../../http/fetch.ts';
+import { scrubUrl } from '../../http/scrub.ts';
 import type { SendOutcome } from './destination.ts';
 
 export interface HttpPost {
@@ -22,7 +23,7 @@ function networkReason(error: unknown): string {
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
   const name = (error as Error).name;
   if (name === 'TimeoutError' || name === 'AbortError') return `request timed out (${name})`;
-  return `network error: ${code ?? (error as Error).message}`;
+  return scrubUrl(`network error: ${code ?? (error as Error).message}`);
 }
 
 /**
@@ -47,7 +48,7 @@ export async function post(fetch: Fetch, request: HttpPost, signal: AbortSignal)
 /** 2xx delivered; 408, 429 and 5xx retryable (honouring Retry-After); any other status is permanent. */
 export function classifyStatus(answer: HttpAnswer): SendOutcome {
   if (answer.status >= 200 && answer.status < 300) return { kind: 'delivered' };
-  const reason = `HTTP ${answer.status}: ${answer.text.slice(0, 200)}`;
+  const reason = scrubUrl(`HTTP ${answer.status}: ${answer.text.slice(0, 200)}`);
   if (answer.status === 408 || answer.status === 429 || answer.status >= 500) {
     // Retry-After in seconds; the HTTP-date form is rare on intake APIs and is treated as absent.
     const seconds = answer.retryAfter ? Number(answer.retryAfter) : Number.NaN;

@@ -23,18 +23,26 @@ describe('the deployment reads the configuration through the schema', () => {
 });
 
 describe('IAM roles built from the configuration', () => {
-  it('grants read access to exactly the secrets the configuration names, and the roles of other accounts', () => {
+  it('grants read access to exactly the secrets the configuration names, and the roles of other accounts, each to the functions that use them', () => {
     const config = parseConfig({
       region: 'eu-west-1',
       accounts: [{ id: '222233334444', roleArn: 'arn:aws:iam::222233334444:role/eksops' }],
       notify: { slack: { mode: 'webhook', secret: { ssmParameter: '/eksops/slack/webhook' } } },
       logs: { destinations: [{ name: 'splunk', type: 'splunk', url: 'https://splunk.example.com:8088', token: { secretsManager: 'eksops/splunk' } }] },
     });
-    const role = buildRoles(config).ClusterOnboardingRole as { Properties: { Policies: { PolicyDocument: { Statement: unknown[] } }[] } };
-    const statements = role.Properties.Policies[0]?.PolicyDocument.Statement;
-    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/eksops/slack/webhook' }] });
-    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:eksops/splunk-??????' }] });
-    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: ['arn:aws:iam::222233334444:role/eksops'] });
+    const roles = buildRoles(config) as Record<string, { Properties: { Policies: { PolicyDocument: { Statement: unknown[] } }[] } }>;
+    const statementsOf = (role: string) => roles[role]?.Properties.Policies[0]?.PolicyDocument.Statement;
+    const slack = { Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/eksops/slack/webhook' }] };
+    const splunk = { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:eksops/splunk-??????' }] };
+    const assume = { Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: ['arn:aws:iam::222233334444:role/eksops'] };
+    // Onboarding posts to Slack and acts in the other account; it sends no logs.
+    expect(statementsOf('ClusterOnboardingRole')).toContainEqual(slack);
+    expect(statementsOf('ClusterOnboardingRole')).toContainEqual(assume);
+    expect(statementsOf('ClusterOnboardingRole')).not.toContainEqual(splunk);
+    // The forwarder sends logs: the destination's token, no Slack, no other account.
+    expect(statementsOf('LogForwarderRole')).toContainEqual(splunk);
+    expect(statementsOf('LogForwarderRole')).not.toContainEqual(slack);
+    expect(statementsOf('LogForwarderRole')).not.toContainEqual(assume);
   });
 
   it('grants no secret access when no secret is configured', () => {
@@ -56,14 +64,16 @@ describe('IAM roles built from the configuration', () => {
     });
 
   it('lets only upgradeApproval read the Slack signing secret', () => {
-    const roles = buildRoles(withUpgrades({ approvals: { signingSecret: { secretsManager: 'eksops/slack-signing' } }, defaults: { approval: true } }));
-    const readers = Object.keys(roles).filter((role) => actionsOf(roles, role).includes('secretsmanager:GetSecretValue'));
+    const roles = buildRoles(withUpgrades({ approvals: { signingSecret: { secretsManager: 'eksops/slack-signing' }, approvers: ['U0123ABCD'] }, defaults: { approval: true } }));
+    const readers = Object.keys(roles).filter((role) => JSON.stringify(roles[role]).includes('eksops/slack-signing'));
     expect(readers).toEqual(['UpgradeApprovalRole']);
   });
 
   it('grants launching instances and passing their role only when a cluster opts in to refreshing self-managed groups', () => {
     const off = buildRoles(withUpgrades({}));
-    const on = buildRoles(withUpgrades({ defaults: { refreshSelfManaged: true } }));
+    // upgrade.nodeRoleArns: the only roles PassRole names.
+    const refreshing = withUpgrades({ nodeRoleArns: ['arn:aws:iam::111122223333:role/nodes'], defaults: { refreshSelfManaged: true } });
+    const on = buildRoles(refreshing);
     for (const action of ['ec2:RunInstances', 'iam:PassRole', 'autoscaling:StartInstanceRefresh', 'ec2:CreateLaunchTemplateVersion']) {
       expect(Object.keys(off).filter((role) => actionsOf(off, role).includes(action))).toEqual([]);
       expect(Object.keys(on).filter((role) => actionsOf(on, role).includes(action))).toEqual(['UpgradeAdvanceRole']);

@@ -79,7 +79,7 @@ describe('the compiled CloudFormation template', () => {
     }
   });
 
-  it('lets each function send to the failure queue and write only its own logs', () => {
+  it('lets exactly the functions with an on-failure destination send to the failure queue, and each write only its own logs', () => {
     // Function roles only: the state machine's role (lambda:InvokeFunction on its tasks) and Scheduler's role own no logs or queue.
     const functionRoles = resourcesOf('AWS::Lambda::Function').flatMap(([, fn]) => {
       const role = (fn.Properties?.Role as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
@@ -88,9 +88,42 @@ describe('the compiled CloudFormation template', () => {
     expect(functionRoles.length).toBeGreaterThan(0);
     for (const roleId of functionRoles) {
       const statements = statementsOf(roleId);
-      expect(statements).toContainEqual({ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['FailureQueue', 'Arn'] } });
+      const functionId = resourcesOf('AWS::Lambda::Function').find(([, fn]) => (fn.Properties?.Role as { 'Fn::GetAtt'?: [string] } | undefined)?.['Fn::GetAtt']?.[0] === roleId)?.[0];
+      const hasOnFailure = resourcesOf('AWS::Lambda::EventInvokeConfig').some(([, config]) => JSON.stringify(config.Properties?.FunctionName) === JSON.stringify({ Ref: functionId }) && (config.Properties?.DestinationConfig as { OnFailure?: unknown } | undefined)?.OnFailure !== undefined);
+      const sendsToQueue = statements.some((statement) => asList(statement.Action).includes('sqs:SendMessage'));
+      expect({ roleId, sendsToQueue }).toEqual({ roleId, sendsToQueue: hasOnFailure });
+      if (hasOnFailure) expect(statements).toContainEqual({ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['FailureQueue', 'Arn'] } });
       const logs = statements.find((statement) => asList(statement.Action).includes('logs:PutLogEvents'));
-      expect(JSON.stringify(logs?.Resource)).toMatch(/log-group:\/aws\/lambda\/\$\{AWS::StackName\}-[A-Za-z]+:\*/);
+      expect(JSON.stringify(logs?.Resource)).toMatch(/log-group:\/aws\/lambda\/\$\{AWS::StackName\}-[A-Za-z]+:log-stream:\*/);
+    }
+  });
+
+  it('lets Step Functions assume a state machine role only for this account (aws:SourceAccount)', () => {
+    const machines = resourcesOf('AWS::StepFunctions::StateMachine');
+    expect(machines.length).toBeGreaterThan(0);
+    for (const [logicalId, machine] of machines) {
+      const roleId = (machine.Properties?.RoleArn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
+      const trust = (template.Resources[roleId ?? '']?.Properties?.AssumeRolePolicyDocument as { Statement: { Principal?: { Service?: unknown }; Condition?: unknown }[] } | undefined)?.Statement ?? [];
+      const fromStates = trust.filter((statement) => JSON.stringify(statement.Principal?.Service).includes('states.amazonaws.com'));
+      expect({ logicalId, roleId, trusted: fromStates.length }).toEqual({ logicalId, roleId, trusted: 1 });
+      for (const statement of fromStates) expect({ logicalId, condition: statement.Condition }).toEqual({ logicalId, condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+    }
+    // No role of the template trusts Step Functions without the condition.
+    for (const [roleId, role] of resourcesOf('AWS::IAM::Role')) {
+      for (const statement of (role.Properties?.AssumeRolePolicyDocument as { Statement: { Principal?: { Service?: unknown }; Condition?: unknown }[] }).Statement) {
+        if (JSON.stringify(statement.Principal?.Service).includes('states.amazonaws.com')) expect({ roleId, condition: JSON.stringify(statement.Condition ?? null) }).toEqual({ roleId, condition: expect.stringContaining('aws:SourceAccount') });
+      }
+    }
+  });
+
+  it('passes no role on "*" and changes no EKS cluster outside the configuration', () => {
+    for (const [roleId] of resourcesOf('AWS::IAM::Role')) {
+      for (const statement of statementsOf(roleId)) {
+        const actions = asList(statement.Action);
+        if (actions.includes('iam:PassRole')) expect({ roleId, resource: JSON.stringify(statement.Resource) }).toEqual({ roleId, resource: expect.not.stringContaining('*') });
+        if (actions.some((action) => /^eks:(Update|Create|Delete|Associate|Disassociate)/.test(action))) expect({ roleId, resource: JSON.stringify(statement.Resource) }).toEqual({ roleId, resource: expect.not.stringMatching(/cluster\/\*|:eks:\*:/) });
+        if (actions.some((action) => action.startsWith('es:') || action.startsWith('aoss:'))) expect({ roleId, resource: JSON.stringify(statement.Resource) }).toEqual({ roleId, resource: expect.not.stringMatching(/domain\/\*|collection\/\*/) });
+      }
     }
   });
 

@@ -2,8 +2,15 @@ import { describe, expect, it } from '@jest/globals';
 import { domainOf, logsDestinationPermissions } from '../../../deploy/iam/logs.ts';
 import { ConfigSchema } from '../../../shared/config/schema.ts';
 
+const DOMAIN_ARN = 'arn:aws:es:eu-west-1:111122223333:domain/eks-logs';
+
 function logsWith(destinations: unknown[]) {
-  return ConfigSchema.parse({ region: 'eu-west-1', clusters: [{ name: 'prod' }], logs: { enabled: true, destinations } });
+  // SigV4 names the exact domain it signs for (auth.resourceArn).
+  const withArn = destinations.map((destination) => {
+    const auth = (destination as { auth?: { kind?: string } }).auth;
+    return auth?.kind === 'sigv4' ? { ...(destination as object), auth: { ...auth, resourceArn: DOMAIN_ARN } } : destination;
+  });
+  return ConfigSchema.parse({ region: 'eu-west-1', clusters: [{ name: 'prod' }], logs: { enabled: true, destinations: withArn } });
 }
 
 describe('permissions for the configured destinations', () => {
@@ -21,7 +28,7 @@ describe('permissions for the configured destinations', () => {
     expect(permissions.logForwarder).toEqual([
       { Effect: 'Allow', Action: ['s3:PutObject'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::eks-archive/eks/*' } },
       { Effect: 'Allow', Action: ['firehose:PutRecordBatch'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:firehose:${AWS::Region}:${AWS::AccountId}:deliverystream/eks-logs' } },
-      { Effect: 'Allow', Action: ['es:ESHttpPost'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/eks-logs/_bulk' } },
+      { Effect: 'Allow', Action: ['es:ESHttpPost', 'es:ESHttpPut'], Resource: `${DOMAIN_ARN}/*` },
     ]);
   });
 

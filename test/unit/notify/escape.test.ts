@@ -18,7 +18,7 @@ describe('escapeMrkdwn', () => {
     ['a user mention', '<@U123>', '&lt;@U123&gt;'],
     ['a channel link', '<#C1>', '&lt;#C1&gt;'],
     ['a user group mention', '<!subteam^S1>', '&lt;!subteam^S1&gt;'],
-    ['a disguised link', '<http://evil|click>', '&lt;http://evil|click&gt;'],
+    ['a disguised link', '<http://evil|click>', '&lt;`http://evil`|click&gt;'],
   ])('neutralises %s injected through an image tag', (_form, injected, expected) => {
     const escaped = escapeMrkdwn(`nginx:1.27-${injected}`);
     expect(escaped).toBe(`nginx:1.27-${expected}`);
@@ -63,5 +63,29 @@ describe('inlineCode', () => {
   it('renders an empty value visibly instead of two bare backticks', () => {
     expect(inlineCode('')).toBe('_(empty)_');
     expect(inlineCode('  ')).toBe('_(empty)_');
+  });
+});
+
+describe('escapeMrkdwn: text that reads as something else', () => {
+  it.each([
+    ['a right-to-left override', 'invoice\u202Efdp.exe', 'invoicefdp.exe'],
+    ['an isolate and a mark', 'a\u2067b\u2069c\u200Fd\u061Ce', 'abcde'],
+    ['zero-width characters', 'ad\u200Bm\u200Ci\u200Dn\uFEFF\u2060', 'admin'],
+  ])('removes %s', (_form, untrusted, expected) => {
+    expect(escapeMrkdwn(untrusted)).toBe(expected);
+    expect(inlineCode(untrusted)).toBe(`\`${expected}\``);
+  });
+
+  it('keeps a zero-width character from hiding a special mention', () => {
+    expect(escapeMrkdwn('@\u200Bhere')).toBe('@\u2060here');
+  });
+
+  it.each([
+    ['a scheme URL', 'see https://evil.example/login now', 'see `https://evil.example/login` now'],
+    ['a www host', 'www.evil.example', '`www.evil.example`'],
+    ['a mailto address', 'mailto:a@b.example', '`mailto:a@b.example`'],
+    ['a URL with markup', 'https://x.example/?a=1&b=<2>', '`https://x.example/?a=1&amp;b=`&lt;2&gt;'],
+  ])('renders %s from an untrusted field as code', (_form, untrusted, expected) => {
+    expect(escapeMrkdwn(untrusted)).toBe(expected);
   });
 });
