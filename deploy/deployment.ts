@@ -1,21 +1,23 @@
 import { loadConfigFile } from '../shared/config/load.ts';
+import type { Config } from '../shared/config/schema.ts';
 import { upgradeScheduleResources } from '../shared/upgrade/schedules.ts';
 import { FUNCTION_CONFIG_SECTIONS, projectConfig } from './config-projection.ts';
 import { buildRoles } from './iam.ts';
+
+export function functionConfigs(config: Config): Record<string, string> {
+  return Object.fromEntries(Object.keys(FUNCTION_CONFIG_SECTIONS).map((name) => [name, JSON.stringify(projectConfig(config, name))]));
+}
 
 /** What serverless.yml takes from the configuration, validated with the schema the functions use. */
 export async function loadDeployment(file: string) {
   const config = await loadConfigFile(file);
   return {
     configFile: file,
-    /** An esbuild `define` value is a JS expression, and JSON is one. */
-    bundledConfig: JSON.stringify(config),
     /**
-     * Each function's own projection (deploy/config-projection.ts), for a per-function `define`. Not wired
-     * yet: serverless-esbuild applies one `define` to every function, and a per-function one needs an esbuild
-     * plugin (setup reads the entry point), which bench/coldstart refuses today (UNSUPPORTED_OPTIONS).
+     * Each function's own configuration (deploy/config-projection.ts), defined as `__EKSOPS_CONFIG__` in its
+     * bundle by deploy/esbuild-plugins.cjs. An esbuild `define` value is a JS expression, and JSON is one.
      */
-    functionConfigs: Object.fromEntries(Object.keys(FUNCTION_CONFIG_SECTIONS).map((name) => [name, JSON.stringify(projectConfig(config, name))])),
+    functionConfigs: functionConfigs(config),
     roles: buildRoles(config),
     /** serverless/tags.functions.yml: the schedule of the full node-tag reconcile. */
     tagsSchedule: config.tags.schedule,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { functionConfigs } from '../../deploy/deployment.ts';
 import { loadConfigFile } from '../../shared/config/load.ts';
 import { type Bundle, bundleEntry, resolveEntry } from '../coldstart/bundle.ts';
 import { toEsbuildOptions } from '../coldstart/esbuild-options.ts';
@@ -10,6 +11,9 @@ import { type LambdaFunction, readServerlessService } from '../coldstart/serverl
 import type { Figure } from '../figures.ts';
 import type { BenchContext, BenchFailure, BenchGroup, GroupOutcome } from '../group.ts';
 import { round, spreadOf } from '../stats.ts';
+
+/** serverless.yml's custom.esbuild.plugins: the per-function configuration define (deploy/esbuild-plugins.cjs). */
+const FUNCTION_CONFIG_PLUGIN = 'deploy/esbuild-plugins.cjs';
 
 /** Measured imports per bundle. The median of 15 is stable to a few percent on a noisy 2-core machine. */
 const RUNS = 15;
@@ -71,13 +75,20 @@ async function runColdstart(context: BenchContext): Promise<GroupOutcome> {
   }
   if (service.functions.length === 0) throw new Error('serverless.yml defines no function to bundle');
 
-  // The bundled configuration, as deploy/deployment.ts bakes it (validated), from the documented example.
-  const bundledConfig = JSON.stringify(await loadConfigFile(path.join(repoRoot, 'eksops.config.example.yml')));
-  const { define } = service.esbuild;
-  const esbuild = { ...service.esbuild, define: { ...(typeof define === 'object' ? define : {}), __EKSOPS_CONFIG__: bundledConfig } };
-  const unresolved = service.variables.filter((variable) => !variable.startsWith('provider.') && variable !== 'define.__EKSOPS_CONFIG__');
+  // Each function's configuration, as deploy/esbuild-plugins.cjs defines it in its bundle (the projection
+  // deploy/deployment.ts makes of the validated configuration), from the documented example. That plugin is
+  // the one serverless-esbuild plugin the bench reproduces: it does nothing but this define.
+  const configs = functionConfigs(await loadConfigFile(path.join(repoRoot, 'eksops.config.example.yml')));
+  const { plugins, ...custom } = service.esbuild;
+  const esbuild = plugins === FUNCTION_CONFIG_PLUGIN ? custom : service.esbuild;
+  const unresolved = service.variables.filter((variable) => !variable.startsWith('provider.'));
   if (unresolved.length > 0) progress(`coldstart: ignoring Serverless variables the bench cannot resolve: ${unresolved.join(', ')}`);
   const buildOptions = toEsbuildOptions(esbuild, service.nodeMajor);
+  const withConfigOf = (name: string): typeof buildOptions => {
+    const config = configs[name];
+    if (config === undefined) throw new Error(`no configuration projection for function ${name} (deploy/config-projection.ts)`);
+    return { ...buildOptions, options: { ...buildOptions.options, define: { ...buildOptions.options.define, __EKSOPS_CONFIG__: config } } };
+  };
 
   const workDir = await mkdtemp(path.join(tmpdir(), 'eksops-bench-coldstart-'));
   try {
@@ -95,7 +106,7 @@ async function runColdstart(context: BenchContext): Promise<GroupOutcome> {
     const bundled = await Promise.allSettled(
       service.functions.map(async (fn) => {
         const entry = resolveEntry(repoRoot, fn.modulePath, buildOptions.resolveExtensions);
-        return bundleEntry(repoRoot, entry, path.join(workDir, 'out', fn.name, path.dirname(entry)), buildOptions);
+        return bundleEntry(repoRoot, entry, path.join(workDir, 'out', fn.name, path.dirname(entry)), withConfigOf(fn.name));
       }),
     );
     bundled.forEach((result, index) => {
