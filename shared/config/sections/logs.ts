@@ -27,7 +27,9 @@ const HttpUrl = z
     message: 'must not carry a credential in its query (key, token, secret, password, signature…): put it in a secret reference (authorization, token or password)',
   });
 
-const DATADOG_SITES = ['datadoghq.com', 'us3.datadoghq.com', 'us5.datadoghq.com', 'datadoghq.eu', 'ap1.datadoghq.com', 'ap2.datadoghq.com', 'ddog-gov.com'] as const;
+// Datadog, "Getting Started with Datadog Sites": the site parameters (US1, US3, US5, EU1, AP1, AP2, UK1, US1-FED,
+// US2-FED). The API key is sent to `api.<site>`, so nothing else is accepted.
+const DATADOG_SITES = ['datadoghq.com', 'us3.datadoghq.com', 'us5.datadoghq.com', 'datadoghq.eu', 'ap1.datadoghq.com', 'ap2.datadoghq.com', 'uk1.datadoghq.com', 'ddog-gov.com', 'us2.ddog-gov.com'] as const;
 
 export const DestinationSchema = z.discriminatedUnion('type', [
   z.strictObject({
