@@ -5,7 +5,8 @@
  */
 export interface KlogFields {
   severity: 'INFO' | 'WARNING' | 'ERROR' | 'FATAL';
-  time: string;
+  /** Undefined when the ingestion time gives no year (not a date JavaScript can hold). */
+  time: string | undefined;
   thread: number;
   source: string;
   message: string;
@@ -59,7 +60,7 @@ export function parseKlog(line: string, ingestedAt: number): KlogFields | undefi
   // The ISO string is assembled from the line's own characters (no Date object per line); only the year needed
   // a date. `hh:mm:ss.ffffff` is already in the line when the fraction has six digits, as klog writes it.
   const clock = fractionLength === 6 ? line.slice(6, 21) : `${line.slice(6, 15)}${line.slice(15, fractionEnd).padEnd(6, '0').slice(0, 6)}`;
-  const time = `${year}-${line.slice(1, 3)}-${line.slice(3, 5)}T${clock}Z`;
+  const time = Number.isFinite(year) ? `${year}-${line.slice(1, 3)}-${line.slice(3, 5)}T${clock}Z` : undefined;
   return { severity, time, thread, source, message: line.slice(index) };
 }
 

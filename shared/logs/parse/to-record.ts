@@ -50,7 +50,7 @@ export function toRecord(event: SourceEvent, origin: EventOrigin): LogRecord {
       const klog = parseKlog(event.message, event.timestamp);
       if (!klog) return Object.assign(record, { message: event.message, parseError: 'line is not in klog format' });
       record.level = klog.severity;
-      record.time = klog.time;
+      if (klog.time !== undefined) record.time = klog.time;
       record.source = klog.source;
       record.message = klog.message;
       return record;

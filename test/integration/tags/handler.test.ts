@@ -18,7 +18,7 @@ function setup() {
   return { ...sandbox, web, sent, invoke };
 }
 
-const realLaunch = JSON.parse(readFileSync('/work/shared/samples/real/events/ec2-instance-launch-successful.aws-lambda-go.autoscaling-event-launch-successful.json', 'utf8')) as Record<string, unknown>;
+const realLaunch = JSON.parse(readFileSync(new URL('../../../../shared/samples/real/events/ec2-instance-launch-successful.aws-lambda-go.autoscaling-event-launch-successful.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
 describe('nodeTags handler', () => {
   it('reconciles on the schedule and sends one Slack summary for the run', async () => {

@@ -23,8 +23,8 @@ describe('logfmt with time, level and msg lifted out', () => {
     'a=1 b=2 __proto__=x constructor=y',
   ])('splits %s as destructuring parseLogfmt would', (line) => {
     const parsed = parseLogfmt(line);
-    expect(parsed).toEqual(expect.any(Object));
-    const { time, level, msg, ...rest } = parsed ?? {};
+    if (parsed === undefined) throw new Error(`parseLogfmt refused ${line}`);
+    const { time, level, msg, ...rest } = parsed;
     const fields: Record<string, string> = {};
     const lifted: LiftedLogfmt = { time: 'stale', level: 'stale', msg: 'stale' };
     expect(parseLogfmtLifted(line, fields, lifted)).toBe(true);
@@ -46,8 +46,14 @@ describe('klog year', () => {
     expect(parseKlog(line, Date.parse('2027-01-01T00:00:01Z'))?.time).toBe('2026-12-31T23:59:59.999999Z');
     expect(parseKlog(early, Date.parse('2026-12-31T23:00:00Z'))?.time).toBe('2026-01-01T00:00:00.500000Z');
     expect(parseKlog(early, AUG_2021)?.time).toBe('2021-01-01T00:00:00.500000Z');
+    // The year is cached between calls: asking for 2021 in between must not leak into 2027.
     expect(parseKlog(early, Date.parse('2027-01-01T00:00:01Z'))?.time).toBe('2027-01-01T00:00:00.500000Z');
-    expect(parseKlog(early, Number.NaN)?.time).toBe('NaN-01-01T00:00:00.500000Z');
+  });
+
+  it('gives a line no time when its ingestion time holds no year, and keeps the rest of the line', () => {
+    const early = 'I0101 00:00:00.5 1 x.go:1] early';
+    // Beyond ±8.64e15 ms a Date holds nothing: a CloudWatch timestamp there is hostile, not a year.
+    for (const ingestedAt of [Number.NaN, 1e20, -1e20]) expect(parseKlog(early, ingestedAt)).toEqual({ severity: 'INFO', time: undefined, thread: 1, source: 'x.go:1', message: 'early' });
   });
 });
 
