@@ -36,9 +36,9 @@ export function remedyFor(errorCode: string): string {
 
 /**
  * EKS version rollback (user guide, "Roll back a cluster to a previous Kubernetes version"): the control
- * plane can go back one minor version within 7 days of an in-place upgrade; node groups, add-ons and
- * self-managed nodes are the owner's to roll back, and a managed node group cannot be downgraded (it must be
- * replaced). eksops never rolls back by itself: the failure message names the command.
+ * plane can go back one minor version within 7 days of an in-place upgrade; node groups (managed ones with
+ * UpdateNodegroupVersion to the previous version), add-ons and self-managed nodes are the owner's to roll
+ * back first. eksops never rolls back by itself: the failure message names the command.
  */
 export function controlPlaneRollback(clusterName: string, previousVersion: string): string {
   return `within 7 days of the hop, and only once no node runs the newer version: \`aws eks update-cluster-version --name ${clusterName} --kubernetes-version ${previousVersion}\` (see the EKS user guide, "Roll back a cluster to a previous Kubernetes version")`;

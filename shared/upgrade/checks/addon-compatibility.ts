@@ -13,7 +13,8 @@ export function checkAddonCompatibility(cluster: ClusterSnapshot, hop: HopContex
     if (!offered || offered.versions.length === 0) {
       findings.push({ check: 'addon-compatibility', severity: 'BLOCK', resource: `addon/${addon.name}`, message: `no version of ${addon.name} supports Kubernetes ${hop.to}`, evidence: `DescribeAddonVersions(${hop.to}): none`, remedy: 'remove the add-on or wait for a compatible version' });
     } else if (!offered.versions.includes(addon.version)) {
-      findings.push({ check: 'addon-compatibility', severity: 'WARN', resource: `addon/${addon.name}`, message: `${addon.version} is not listed for ${hop.to}; the ${addon.name === 'kube-proxy' ? 'kube-proxy stage, after the node groups,' : 'add-on stage'} moves it to ${offered.defaultVersion ?? offered.versions[0]}`, evidence: `offered for ${hop.to}: ${offered.versions.join(', ')}`, remedy: 'none needed if the add-on stage succeeds' });
+      // kube-proxy always moves after the node groups, by design: a notice that needs nothing done is INFO.
+      findings.push({ check: 'addon-compatibility', severity: addon.name === 'kube-proxy' ? 'INFO' : 'WARN', resource: `addon/${addon.name}`, message: `${addon.version} is not listed for ${hop.to}; the ${addon.name === 'kube-proxy' ? 'kube-proxy stage, after the node groups,' : 'add-on stage'} moves it to ${offered.defaultVersion ?? offered.versions[0]}`, evidence: `offered for ${hop.to}: ${offered.versions.join(', ')}`, remedy: 'none needed if the add-on stage succeeds' });
     }
   }
   return findings;

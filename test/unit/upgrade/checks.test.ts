@@ -9,7 +9,15 @@ describe('pre-flight checks', () => {
     const findings = preflight(healthyCluster(), hop);
     expect(blocking(findings)).toEqual([]);
     // The only findings: kube-proxy is moved after the node groups, and 1.32 leaves standard support soon.
-    expect(findings.map((finding) => `${finding.severity} ${finding.check} ${finding.resource}`)).toEqual(['WARN addon-compatibility addon/kube-proxy']);
+    expect(findings.map((finding) => `${finding.severity} ${finding.check} ${finding.resource}`)).toEqual(['INFO addon-compatibility addon/kube-proxy']);
+  });
+
+  it('say a support date already past as past, and warn that the hop lands in extended support', () => {
+    const offered = (endOfStandardSupport: string) => healthyCluster({ offeredVersions: [{ version: '1.32', status: 'STANDARD_SUPPORT', endOfStandardSupport: '2026-12-01T00:00:00.000Z' }, { version: '1.33', status: 'EXTENDED_SUPPORT', endOfStandardSupport }] });
+    const support = (endOfStandardSupport: string) => preflight(offered(endOfStandardSupport), hop).filter((finding) => finding.check === 'support').map((finding) => `${finding.severity} ${finding.message}`);
+    expect(support('2026-02-01T00:00:00.000Z')).toEqual(['WARN 1.33 left standard support on 2026-02-01: after this hop the cluster is in extended support (6× per hour)']);
+    expect(support('2026-04-01T00:00:00.000Z')).toEqual(['INFO 1.33 leaves standard support on 2026-04-01']);
+    expect(support('2027-04-01T00:00:00.000Z')).toEqual([]);
   });
 
   it('report every problem of a troubled cluster, BLOCK first, with evidence and remedy (snapshot)', () => {
