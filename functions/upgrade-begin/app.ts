@@ -5,5 +5,5 @@ import type { UpgradeDeps } from '../../shared/upgrade/upgrade-deps.ts';
 
 /** cluster-upgrade, first task: validate the request, take the lock, plan, tell Slack. */
 export function makeHandler(deps: UpgradeDeps) {
-  return eksopsHandler({ schema: BeginEventSchema }, (event, context) => beginUpgrade({ request: event.request, executionName: event.executionName, invokedFunctionArn: context.invokedFunctionArn }, deps));
+  return eksopsHandler({ schema: BeginEventSchema }, (event) => beginUpgrade({ request: event.request, executionName: event.executionName }, deps));
 }

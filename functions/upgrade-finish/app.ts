@@ -5,5 +5,5 @@ import type { UpgradeDeps } from '../../shared/upgrade/upgrade-deps.ts';
 
 /** cluster-upgrade, last task whatever happened: release the lock and report the outcome. */
 export function makeHandler(deps: UpgradeDeps) {
-  return eksopsHandler({ schema: FinishEventSchema }, (event, context) => finishUpgrade(event, deps, context.invokedFunctionArn));
+  return eksopsHandler({ schema: FinishEventSchema }, (event) => finishUpgrade(event, deps));
 }

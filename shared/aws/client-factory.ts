@@ -77,6 +77,11 @@ export class AwsClientFactory {
     return this.#options.defaultRegion;
   }
 
+  /** The deployment's own account ID (EKSOPS_ACCOUNT_ID, set by serverless.yml), when known. */
+  get ownAccountId(): string | undefined {
+    return this.#options.ownAccountId;
+  }
+
   client<C extends SdkClient>(Client: ClientConstructor<C>, target: Partial<ClientTarget> = {}): C {
     const region = target.region ?? this.#options.defaultRegion;
     const accountId = target.accountId && target.accountId !== this.#options.ownAccountId ? target.accountId : 'self';

@@ -192,22 +192,10 @@ function redactStrings(root: Record<string, unknown> | unknown[], pattern: RegEx
   let changed = false;
   const stack: (Record<string, unknown> | unknown[])[] = [root];
   while (stack.length > 0) {
-    const value = stack.pop() as Record<string, unknown> | unknown[];
-    if (Array.isArray(value)) {
-      for (let index = 0; index < value.length; index++) {
-        const item: unknown = value[index];
-        if (typeof item === 'string') {
-          const redacted = redactText(item, 'pattern', pattern, applied);
-          if (redacted !== item) {
-            value[index] = redacted;
-            changed = true;
-          }
-        } else if (typeof item === 'object' && item !== null) stack.push(item as Record<string, unknown>);
-      }
-      continue;
-    }
-    for (const key in value) {
-      if (!Object.hasOwn(value, key)) continue;
+    // An array's indices and an object's own keys alike: one loop for both containers.
+    const value = stack.pop() as Record<string | number, unknown>;
+    const keys: Iterable<string | number> = Array.isArray(value) ? value.keys() : Object.keys(value);
+    for (const key of keys) {
       const item = value[key];
       if (typeof item === 'string') {
         const redacted = redactText(item, 'pattern', pattern, applied);

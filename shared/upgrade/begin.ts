@@ -7,7 +7,7 @@ import { startNotification } from './report.ts';
 import type { RunState } from './run-state.ts';
 import { UpgradeRequestSchema } from './run-state.ts';
 import { clusterUpgradeConfig } from './settings.ts';
-import { lockClient, lockOf, normalizedCluster, OWN_ACCOUNT, ownAccountOf, type UpgradeDeps, upgradeClients } from './upgrade-deps.ts';
+import { lockClient, lockOf, normalizedCluster, type UpgradeDeps, upgradeClients } from './upgrade-deps.ts';
 import { compareMinor } from './versions.ts';
 import { secondsLeft, windowOf } from './window.ts';
 
@@ -20,7 +20,7 @@ const LOCK_GRACE_MS = 6 * 3600_000;
  * The first task: validate the request, take the cluster's lock, observe, plan, and tell Slack the plan.
  * Later tasks recompute from the live cluster; the plan here is what people are told to expect.
  */
-export async function beginUpgrade(event: { request: unknown; executionName: string; invokedFunctionArn?: string | undefined }, deps: UpgradeDeps): Promise<RunState> {
+export async function beginUpgrade(event: { request: unknown; executionName: string }, deps: UpgradeDeps): Promise<RunState> {
   const parsed = UpgradeRequestSchema.safeParse(event.request);
   if (!parsed.success) {
     throw new InvalidUpgradeInputError(`invalid upgrade request: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ')}`);
@@ -31,13 +31,12 @@ export async function beginUpgrade(event: { request: unknown; executionName: str
   if (!configured) throw new InvalidUpgradeInputError(`cluster ${request.cluster} is not in the configuration`);
   const accountId = request.accountId ?? configured.accountId;
   // One cluster, one lock: the own account named by its ID, as 'self' or not at all is the same account.
-  const ownAccountId = accountId && accountId !== OWN_ACCOUNT ? await ownAccountOf(deps, event.invokedFunctionArn) : undefined;
-  const cluster = normalizedCluster({ name: configured.name, region: configured.region, ...(accountId ? { accountId } : {}) }, ownAccountId);
+  const cluster = normalizedCluster({ name: configured.name, region: configured.region, ...(accountId ? { accountId } : {}) }, deps.clients.ownAccountId);
   const now = deps.clock.now();
   const opensAt = request.scheduledTime ? new Date(request.scheduledTime) : now;
   const window = windowOf(opensAt, request.windowMinutes ?? configured.maintenanceWindow?.durationMinutes ?? DEFAULT_WINDOW_MINUTES);
 
-  const acquired = await acquireLock(lockClient(deps), await lockOf(deps, cluster, event.executionName, event.invokedFunctionArn), { now, expiresAt: new Date(Date.parse(window.closesAt) + LOCK_GRACE_MS), window: window.opensAt });
+  const acquired = await acquireLock(lockClient(deps), lockOf(deps, cluster, event.executionName), { now, expiresAt: new Date(Date.parse(window.closesAt) + LOCK_GRACE_MS), window: window.opensAt });
   if (acquired.replacedInvalid) logger.warn('replaced a lock without a usable expiry', { cluster: cluster.name, reason: acquired.replacedInvalid });
 
   const requested = request.targetVersion ?? configured.settings.targetVersion;

@@ -15,10 +15,10 @@ const REPORTED_BY_TASK = new Set(['UpgradeBlockedError', 'UpgradeStageFailedErro
  * The last task, whatever happened: release the lock (only if this execution holds it), and report the
  * outcome: completion with the timeline, a refused start, or a failure the failing task could not report.
  */
-export async function finishUpgrade(event: FinishEvent, deps: UpgradeDeps, invokedFunctionArn?: string): Promise<{ outcome: UpgradeOutcome; error?: string }> {
+export async function finishUpgrade(event: FinishEvent, deps: UpgradeDeps): Promise<{ outcome: UpgradeOutcome; error?: string }> {
   const { run, error } = event.state;
   const cluster = run?.cluster ?? clusterOfFailedStart(event.state, deps);
-  if (cluster && deps.env.UPGRADE_LOCK_TABLE) await releaseLock(lockClient(deps), await lockOf(deps, cluster, event.executionName, invokedFunctionArn));
+  if (cluster && deps.env.UPGRADE_LOCK_TABLE) await releaseLock(lockClient(deps), lockOf(deps, cluster, event.executionName));
   const name = cluster?.name ?? 'unknown cluster';
   const now = deps.clock.now().toISOString();
 

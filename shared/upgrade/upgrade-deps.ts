@@ -3,7 +3,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsClientFactory } from '../aws/client-factory.ts';
 import type { FunctionDeps } from '../runtime/deps.ts';
 import type { UpgradeClients } from './eks-port.ts';
@@ -48,30 +47,6 @@ export function upgradeTableName(deps: Pick<UpgradeDeps, 'env'>): string {
 /** The input's word for "the deployment's own account", as the client factory and the config schema use it. */
 export const OWN_ACCOUNT = 'self';
 
-const ownAccounts = new WeakMap<AwsClientFactory, Promise<string | undefined>>();
-
-/**
- * The deployment's own account ID: EKSOPS_ACCOUNT_ID when set, else the account of the invoked function's
- * ARN (the Lambda context), else STS GetCallerIdentity (allowed without any IAM permission), once per factory.
- */
-export async function ownAccountOf(deps: Pick<UpgradeDeps, 'clients' | 'env'>, invokedFunctionArn?: string): Promise<string | undefined> {
-  const fromEnv = deps.env.EKSOPS_ACCOUNT_ID;
-  if (fromEnv && /^\d{12}$/.test(fromEnv)) return fromEnv;
-  const fromArn = invokedFunctionArn?.split(':')[4];
-  if (fromArn && /^\d{12}$/.test(fromArn)) return fromArn;
-  let known = ownAccounts.get(deps.clients);
-  if (!known) {
-    known = deps.clients
-      .client(STSClient)
-      .send(new GetCallerIdentityCommand({}))
-      .then((identity) => identity.Account);
-    // A failed look-up is not remembered: the next invocation asks again.
-    known.catch(() => ownAccounts.delete(deps.clients));
-    ownAccounts.set(deps.clients, known);
-  }
-  return known;
-}
-
 /**
  * The cluster as the run keeps it: an account that is the deployment's own (by ID, 'self', or omitted) is
  * no account at all, so every way of naming the same cluster gives one lock key and one set of clients.
@@ -87,7 +62,6 @@ export function lockKey(cluster: ClusterRef, ownAccountId: string | undefined): 
   return `${normalized.accountId ?? OWN_ACCOUNT}/${normalized.region}/${normalized.name}`;
 }
 
-export async function lockOf(deps: UpgradeDeps, cluster: ClusterRef, owner: string, invokedFunctionArn?: string): Promise<UpgradeLock> {
-  const ownAccountId = cluster.accountId && cluster.accountId !== OWN_ACCOUNT ? await ownAccountOf(deps, invokedFunctionArn) : undefined;
-  return { table: upgradeTableName(deps), key: lockKey(cluster, ownAccountId), owner };
+export function lockOf(deps: UpgradeDeps, cluster: ClusterRef, owner: string): UpgradeLock {
+  return { table: upgradeTableName(deps), key: lockKey(cluster, deps.clients.ownAccountId), owner };
 }
