@@ -1,9 +1,7 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MetadataBearer, Pluggable, RetryStrategyV2 } from '@smithy/types';
-import { createSecretReader, type SecretReader } from '../secrets/secret-reader.ts';
+import type { SecretReader } from '../secrets/secret-reader.ts';
 import type { SecretRef } from '../secrets/secret-ref.ts';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
 
 /** Where a client points: a region, and the account (omitted: the account eksops runs in). */
 export interface ClientTarget {
@@ -113,8 +111,13 @@ export class AwsClientFactory {
 
   #reader: SecretReader | undefined;
 
-  #secretReader(): SecretReader {
-    this.#reader ??= this.#options.secretReader ?? createSecretReader({ ssmClient: this.client(SSMClient), secretsManagerClient: this.client(SecretsManagerClient) });
+  // The project's one secret reader, loaded only when an external ID is first read: most functions never
+  // assume a role, and its SSM / Secrets Manager clients stay off their import path.
+  async #secretReader(): Promise<SecretReader> {
+    if (!this.#reader) {
+      const { secretReaderFor } = await import('../secrets/secret-reader.ts');
+      this.#reader = this.#options.secretReader ?? secretReaderFor(this);
+    }
     return this.#reader;
   }
 
@@ -140,7 +143,7 @@ export class AwsClientFactory {
     let provider: Promise<AwsCredentialIdentityProvider> | undefined;
     return async () => {
       provider ??= this.#secretReader()
-        .read(externalId)
+        .then((reader) => reader.read(externalId))
         .then((value) => assume(value))
         .catch((error: unknown) => {
           provider = undefined;
