@@ -40,7 +40,7 @@ export function seedUpgradeFleet(sandbox: Sandbox, cluster: string, options: Fle
   const version = options.version ?? '1.32';
   aws.services.eks.seedCluster(aws.here, cluster, { version });
   const subnets = aws.account.service(SandboxEc2Subnets);
-  for (const subnet of ['subnet-0a1', 'subnet-0b2']) subnets.seedSubnet(aws.here, subnet, { availableIps: 240 });
+  for (const [subnet, zone] of [['subnet-0a1', 'a'], ['subnet-0b2', 'b']] as const) subnets.seedSubnet(aws.here, subnet, { availableIps: 240, availabilityZone: `${aws.here.region}${zone}` });
   const addons = aws.account.service(SandboxEksAddons);
   for (const addon of FLEET_ADDONS) {
     const at = addon === 'kube-proxy' ? (options.kubeProxyAt ?? options.addonsAt) : options.addonsAt;

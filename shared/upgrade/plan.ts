@@ -1,9 +1,10 @@
 import { blocking, type Finding, preflight } from './checks/index.ts';
 import type { UpgradeSettings } from './settings.ts';
 import { selfManagedChange } from './self-managed.ts';
-import type { AddonCatalog, ClusterSnapshot, NodegroupSnapshot } from './snapshot.ts';
-import type { AddonChange, NodegroupChange, Stage } from './stage.ts';
-import { addonVersionParts, compareAddonVersions, compareMinor, nextMinor } from './versions.ts';
+import type { ClusterSnapshot, NodegroupSnapshot } from './snapshot.ts';
+import type { NodegroupChange, Stage } from './stage.ts';
+import { addonChanges } from './addon-steps.ts';
+import { compareMinor, nextMinor } from './versions.ts';
 
 /**
  * The upgrade's decisions, pure functions of what the cluster reports now. Nothing is remembered between
@@ -23,7 +24,6 @@ export type NextStep =
   | { action: 'complete'; version: string };
 
 const KUBE_PROXY = 'kube-proxy';
-const VPC_CNI = 'vpc-cni';
 
 /** The version the run stops at: the configured target, else the newest EKS offers. */
 export function finalTarget(cluster: ClusterSnapshot, requested: string | undefined): string {
@@ -99,32 +99,6 @@ export function applyStage(cluster: ClusterSnapshot, stage: Stage): ClusterSnaps
       break;
   }
   return next;
-}
-
-function addonChanges(cluster: ClusterSnapshot, include: (name: string) => boolean): AddonChange[] {
-  const catalog = cluster.addonCatalogs.find((candidate) => candidate.kubernetesVersion === cluster.version);
-  if (!catalog) return [];
-  return cluster.addons.filter((addon) => include(addon.name)).flatMap((addon) => {
-    const to = addonTarget(addon.name, addon.version, catalog);
-    return to && compareAddonVersions(to, addon.version) > 0 ? [{ name: addon.name, from: addon.version, to }] : [];
-  });
-}
-
-/**
- * The version an add-on moves to at the cluster's version: the default EKS installs for it. vpc-cni moves
- * one minor version at a time (AWS: "update only one minor version at a time"), so it may take a few stages.
- */
-export function addonTarget(name: string, current: string, catalog: AddonCatalog): string | undefined {
-  const offered = catalog.addons[name];
-  const target = offered?.defaultVersion ?? offered?.versions.slice().sort(compareAddonVersions).at(-1);
-  if (!offered || !target || name !== VPC_CNI) return target;
-  const [major, minor] = addonVersionParts(current);
-  const nextMinorVersions = offered.versions.filter((version) => {
-    const [candidateMajor, candidateMinor] = addonVersionParts(version);
-    return candidateMajor === major && candidateMinor === (minor ?? 0) + 1;
-  });
-  const oneStep = nextMinorVersions.sort(compareAddonVersions).at(-1);
-  return oneStep && compareAddonVersions(oneStep, target) < 0 ? oneStep : target;
 }
 
 function nodegroupWave(cluster: ClusterSnapshot, settings: UpgradeSettings): Stage | undefined {

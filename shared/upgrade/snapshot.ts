@@ -18,6 +18,8 @@ export interface NodegroupSnapshot {
   /** Set when the group was created with a launch template (custom AMI or settings). */
   launchTemplate?: { id?: string; name?: string; version?: string };
   desiredSize: number;
+  /** scalingConfig.maxSize: what the group may grow to, and so what its subnets must have room for (plus the update's surge). */
+  maxSize: number;
   maxUnavailable?: number;
   maxUnavailablePercentage?: number;
   subnets: string[];
@@ -55,6 +57,8 @@ export interface InsightSnapshot {
 export interface SubnetSnapshot {
   id: string;
   availableIps: number;
+  /** DescribeSubnets AvailabilityZone; '' when EC2 did not say. */
+  availabilityZone: string;
 }
 
 export interface RunningUpdate {

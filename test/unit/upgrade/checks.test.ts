@@ -39,8 +39,8 @@ describe('pre-flight checks', () => {
         { name: 'Old insight', kubernetesVersion: '1.32', status: 'ERROR' },
       ],
       subnets: [
-        { id: 'subnet-0a1', availableIps: 2 },
-        { id: 'subnet-0b2', availableIps: 1 },
+        { id: 'subnet-0a1', availableIps: 2, availabilityZone: 'eu-west-1a' },
+        { id: 'subnet-0b2', availableIps: 1, availabilityZone: 'eu-west-1b' },
       ],
       offeredVersions: [{ version: '1.32', status: 'EXTENDED_SUPPORT', endOfStandardSupport: '2026-03-01T00:00:00.000Z' }],
     });
@@ -63,7 +63,7 @@ describe('pre-flight checks', () => {
   });
 
   it('need 5 free addresses across the cluster subnets, and warn on low node subnets', () => {
-    const withIps = (a: number, b: number) => preflight(healthyCluster({ subnets: [{ id: 'subnet-0a1', availableIps: a }, { id: 'subnet-0b2', availableIps: b }] }), hop);
+    const withIps = (a: number, b: number) => preflight(healthyCluster({ subnets: [{ id: 'subnet-0a1', availableIps: a, availabilityZone: 'eu-west-1a' }, { id: 'subnet-0b2', availableIps: b, availabilityZone: 'eu-west-1b' }] }), hop);
     expect(blocking(withIps(2, 2)).map((finding) => finding.check)).toEqual(['cluster-subnet-ips']);
     expect(blocking(withIps(3, 2))).toEqual([]);
     expect(blocking(withIps(3, 1))).toHaveLength(1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { addonTarget, nextStep, planUpgrade } from '../../../shared/upgrade/plan.ts';
+import { addonTarget } from '../../../shared/upgrade/addon-steps.ts';
+import { nextStep, planUpgrade } from '../../../shared/upgrade/plan.ts';
 import { describeStage } from '../../../shared/upgrade/stage.ts';
 import type { UpgradeSettings } from '../../../shared/upgrade/settings.ts';
 import { fixtureCatalog, fixtureNodegroup, healthyCluster, RECOMMENDED_AL2023, selfManagedGroup, workersTemplate } from './snapshot-fixture.ts';

@@ -2,7 +2,7 @@ import type { ClusterSnapshot, LaunchTemplateUse, NodegroupSnapshot, SelfManaged
 
 /** A healthy 1.32 cluster with 4 add-ons and 4 node groups, as observe.ts would read it from the sandbox. */
 export function healthyCluster(overrides: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
-  const nodegroup = (name: string, extra: Partial<NodegroupSnapshot> = {}): NodegroupSnapshot => ({ name, version: '1.32', status: 'ACTIVE', amiType: 'AL2023_ARM_64_STANDARD', desiredSize: 2, maxUnavailable: 1, subnets: ['subnet-0a1', 'subnet-0b2'], issues: [], ...extra });
+  const nodegroup = (name: string, extra: Partial<NodegroupSnapshot> = {}): NodegroupSnapshot => ({ name, version: '1.32', status: 'ACTIVE', amiType: 'AL2023_ARM_64_STANDARD', desiredSize: 2, maxSize: 3, maxUnavailable: 1, subnets: ['subnet-0a1', 'subnet-0b2'], issues: [], ...extra });
   return {
     name: 'prod-eu',
     version: '1.32',
@@ -43,8 +43,8 @@ export function healthyCluster(overrides: Partial<ClusterSnapshot> = {}): Cluste
     ],
     insights: [{ name: 'Deprecated APIs removed in Kubernetes v1.33', kubernetesVersion: '1.33', status: 'PASSING' }],
     subnets: [
-      { id: 'subnet-0a1', availableIps: 240 },
-      { id: 'subnet-0b2', availableIps: 240 },
+      { id: 'subnet-0a1', availableIps: 240, availabilityZone: 'eu-west-1a' },
+      { id: 'subnet-0b2', availableIps: 240, availabilityZone: 'eu-west-1b' },
     ],
     runningUpdates: [],
     fargateProfiles: [],
