@@ -8,7 +8,8 @@ import { loadConfigFile } from '../../shared/config/load.ts';
 import type { Config } from '../../shared/config/schema.ts';
 import { type Clock, systemClock } from '../../shared/time/clock.ts';
 import { observeCluster } from '../../shared/upgrade/observe.ts';
-import { finalTarget, planUpgrade } from '../../shared/upgrade/plan.ts';
+import { hopHistory } from '../../shared/upgrade/hop-history.ts';
+import { planUpgrade } from '../../shared/upgrade/plan.ts';
 import { planLines } from '../../shared/upgrade/plan-report.ts';
 import { clusterUpgradeConfig } from '../../shared/upgrade/settings.ts';
 import type { UpgradeClients } from '../../shared/upgrade/eks-port.ts';
@@ -22,10 +23,10 @@ async function printPlan(clients: UpgradeClients, config: Config, cluster: strin
   const settings = configured?.settings ?? config.upgrade.defaults;
   const requested = to ?? settings.targetVersion;
   const now = clock.now();
-  const snapshot = await observeCluster(clients, cluster, { now, ...(requested ? { upTo: requested } : {}), ...(settings.kubernetesChecks ? { kubernetes: { clock } } : {}) });
-  const target = finalTarget(snapshot, requested);
-  const plan = planUpgrade(snapshot, settings, target, now);
-  for (const line of planLines(cluster, snapshot.version, target, plan)) io.out(line);
+  const snapshot = await observeCluster(clients, cluster, { now, requested, ...(settings.kubernetesChecks ? { kubernetes: { clock } } : {}) });
+  // The same target, catalogs, hop history and planner as the run's first step (begin.ts).
+  const plan = planUpgrade(snapshot, settings, snapshot.target, now, hopHistory(snapshot, []));
+  for (const line of planLines(cluster, snapshot.version, snapshot.target, plan)) io.out(line);
   return plan.blockedAt ? 1 : 0;
 }
 

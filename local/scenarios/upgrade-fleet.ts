@@ -3,7 +3,9 @@ import { SandboxEc2Subnets } from '../account/services/ec2-subnets.ts';
 import { SandboxAutoScaling } from '../account/services/autoscaling.ts';
 import { SandboxEc2LaunchTemplates } from '../account/services/ec2-launch-templates.ts';
 import { SandboxEksAddons } from '../account/services/eks-addons.ts';
-import { ADDON_VERSIONS } from '../account/services/eks-catalog.ts';
+import { ADDON_VERSIONS, KUBERNETES_VERSIONS } from '../account/services/eks-catalog.ts';
+import { SandboxEksInsights } from '../account/services/eks-insights.ts';
+import { compareMinor } from '../../shared/upgrade/versions.ts';
 import type { Sandbox } from '../sandbox.ts';
 import { APPROVE_ACTION } from '../../shared/upgrade/approval.ts';
 import { type Click, clickEvent } from '../sinks/slack-interactions.ts';
@@ -51,11 +53,18 @@ export function seedUpgradeFleet(sandbox: Sandbox, cluster: string, options: Fle
   const names = ['system', 'web', 'batch', 'gpu'].slice(0, count);
   for (let index = names.length; index < count; index++) names.push(`pool-${String(index).padStart(2, '0')}`);
   for (const name of names) aws.services.eksNodegroups.seedNodegroup(aws.here, cluster, name, { version: options.nodegroupVersion ?? version, scalingConfig: { minSize: 1, maxSize: 6, desiredSize: options.desiredSize ?? 2 }, updateConfig: { maxUnavailable: 1 } });
+  // EKS's upgrade-readiness insights, one per later version it offers, passing, evaluated now.
+  const insights = aws.account.service(SandboxEksInsights);
+  for (const offered of KUBERNETES_VERSIONS.filter((entry) => compareMinor(entry.version, version) > 0)) {
+    insights.seedInsight(aws.here, cluster, { name: `Deprecated APIs removed in Kubernetes v${offered.version}`, kubernetesVersion: offered.version, status: 'PASSING' });
+  }
   return names;
 }
 
 /** The sandbox configuration with upgrades on: every cluster gets a window, `canary` is the canary group. */
-export function withUpgrades(settings: { durationMinutes?: number; maxConcurrency?: number; canary?: string; approval?: boolean; approvalTimeoutMinutes?: number; kubernetesChecks?: boolean; refreshSelfManaged?: boolean } = {}) {
+export function withUpgrades(
+  settings: { durationMinutes?: number; maxConcurrency?: number; canary?: string; approval?: boolean; approvalTimeoutMinutes?: number; kubernetesChecks?: boolean; refreshSelfManaged?: boolean; hopsPerWindow?: number; bakeHours?: number } = {},
+) {
   return (config: Config): Config => ({
     ...config,
     upgrade: {
@@ -71,6 +80,8 @@ export function withUpgrades(settings: { durationMinutes?: number; maxConcurrenc
         ...(settings.approvalTimeoutMinutes ? { approvalTimeoutMinutes: settings.approvalTimeoutMinutes } : {}),
         ...(settings.kubernetesChecks ? { kubernetesChecks: true } : {}),
         ...(settings.refreshSelfManaged !== undefined ? { refreshSelfManaged: settings.refreshSelfManaged } : {}),
+        ...(settings.hopsPerWindow !== undefined ? { hopsPerWindow: settings.hopsPerWindow } : {}),
+        ...(settings.bakeHours !== undefined ? { bakeHours: settings.bakeHours } : {}),
       },
     },
     clusters: config.clusters.map((cluster) => ({ ...cluster, maintenanceWindow: { schedule: 'cron(0 2 ? * SUN *)', timezone: 'UTC', durationMinutes: settings.durationMinutes ?? 600 } })),

@@ -1,4 +1,4 @@
-import { DescribeUpdateCommand, UpdateAddonCommand, UpdateClusterVersionCommand, UpdateNodegroupVersionCommand, type Update } from '@aws-sdk/client-eks';
+import { DescribeInsightsRefreshCommand, DescribeUpdateCommand, UpdateAddonCommand, UpdateClusterVersionCommand, UpdateNodegroupVersionCommand, type Update } from '@aws-sdk/client-eks';
 import { pollRefresh, refreshGroup } from './act-refresh.ts';
 import type { UpgradeClients } from './eks-port.ts';
 import type { UpgradeSettings } from './settings.ts';
@@ -10,6 +10,8 @@ export interface StartedUpdate {
   nodegroup?: string;
   addon?: string;
   autoScalingGroup?: string;
+  /** The cluster's on-demand insights refresh (StartInsightsRefresh): one per cluster, no id of its own. */
+  insightsRefresh?: true;
 }
 
 /**
@@ -72,10 +74,20 @@ export async function pollUpdates(clients: UpgradeClients, clusterName: string, 
   return Promise.all(
     updates.map(async (update) => {
       if (update.autoScalingGroup) return { update, ...(await pollRefresh(clients, update.autoScalingGroup, update.id)) };
+      if (update.insightsRefresh) return { update, ...(await pollInsightsRefresh(clients, clusterName)) };
       const described = (await clients.eks.send(new DescribeUpdateCommand({ name: clusterName, updateId: update.id, ...(update.nodegroup ? { nodegroupName: update.nodegroup } : {}), ...(update.addon ? { addonName: update.addon } : {}) }))).update;
       return { update, status: described?.status ?? 'InProgress', errors: described?.errors ?? [] };
     }),
   );
+}
+
+/**
+ * An insights refresh that ends, COMPLETED or FAILED, ends the wait: the next step reads the insights and decides
+ * (a refresh that failed leaves them stale, and the hop waits for the next window). Never a failed stage.
+ */
+async function pollInsightsRefresh(clients: UpgradeClients, clusterName: string): Promise<Pick<UpdateOutcome, 'status' | 'errors'>> {
+  const refresh = await clients.eks.send(new DescribeInsightsRefreshCommand({ clusterName }));
+  return { status: refresh.status === 'IN_PROGRESS' ? 'InProgress' : 'Successful', errors: [] };
 }
 
 /**

@@ -1,16 +1,21 @@
+import { StartInsightsRefreshCommand } from '@aws-sdk/client-eks';
 import { logger } from '../middleware/observability.ts';
 import { startStage } from './act.ts';
 import { expectedDuration, nextPollSeconds } from './durations.ts';
 import { UpgradeBlockedError } from './errors.ts';
+import type { UpgradeClients } from './eks-port.ts';
+import { hopHistory } from './hop-history.ts';
 import { observeCluster } from './observe.ts';
 import { nextStep } from './plan.ts';
 import { blockedNotification, deferralNotification } from './report.ts';
-import type { RunState } from './run-state.ts';
+import type { RunState, StageChange } from './run-state.ts';
 import { clusterUpgradeConfig } from './settings.ts';
-import { describeStage } from './stage.ts';
+import { describeStage, type Stage } from './stage.ts';
 import { type UpgradeDeps, upgradeClients } from './upgrade-deps.ts';
 import { fitsInWindow, secondsLeft } from './window.ts';
 
+/** An on-demand insights refresh: minutes (EKS gives no figure; the sandbox takes 2). */
+const INSIGHTS_REFRESH = { typicalSeconds: 2 * 60, worstSeconds: 15 * 60 };
 /** Adopted updates (not started by this step) are polled as often as a node-group wave. */
 const ADOPTED_DURATION = { typicalSeconds: 10 * 60, worstSeconds: 60 * 60 };
 
@@ -22,11 +27,29 @@ export async function advanceUpgrade(run: RunState, deps: UpgradeDeps): Promise<
   const now = deps.clock.now();
   const clients = upgradeClients(deps, run.cluster);
   const settings = clusterUpgradeConfig(deps.config, run.cluster.name, run.cluster.region)?.settings ?? deps.config.upgrade.defaults;
-  const snapshot = await observeCluster(clients, run.cluster.name, { now, upTo: run.target, ...(settings.kubernetesChecks ? { kubernetes: { clock: deps.clock } } : {}) });
-  const step = nextStep(snapshot, settings, run.target, now);
+  const snapshot = await observeCluster(clients, run.cluster.name, { now, requested: run.target, ...(settings.kubernetesChecks ? { kubernetes: { clock: deps.clock } } : {}) });
+  const history = hopHistory(snapshot, run.timeline, run.insightsRefreshedFor);
+  let step = nextStep(snapshot, settings, run.target, now, history);
+  // Insights are refreshed once per hop, inside the window; if that cannot be, the hop waits for the next window.
+  if (step.action === 'refresh-insights' && (deps.config.dryRun || !fitsInWindow(run.window, now, INSIGHTS_REFRESH.worstSeconds) || !(await startInsightsRefresh(clients, run.cluster.name)))) {
+    step = nextStep(snapshot, settings, run.target, now, { ...history, insightsRefreshedFor: step.hop.to });
+  }
   switch (step.action) {
     case 'complete':
       return { ...run, current: undefined, step: { action: 'complete' } };
+    case 'pause':
+      logger.info('next hop paused', { cluster: run.cluster.name, reason: step.pause.reason, hop: step.pause.hop });
+      return { ...run, current: undefined, step: { action: 'paused', pause: step.pause } };
+    case 'refresh-insights': {
+      const label = `insights refresh before ${step.hop.from} → ${step.hop.to}`;
+      logger.info('insights predate the previous hop: refreshing them', { cluster: run.cluster.name, hop: step.hop, stale: step.stale.map((insight) => insight.id) });
+      return {
+        ...run,
+        insightsRefreshedFor: step.hop.to,
+        current: { label, updates: [{ id: 'insights-refresh', insightsRefresh: true }], startedAt: now.toISOString(), polls: 0, ...INSIGHTS_REFRESH },
+        step: { action: 'started', waitSeconds: nextPollSeconds(INSIGHTS_REFRESH, 0, 0) },
+      };
+    }
     case 'blocked':
       await deps.notifier.send(blockedNotification(run.cluster.name, step.hop, step.findings));
       throw new UpgradeBlockedError(`pre-flight blocks ${step.hop.from} → ${step.hop.to}: ${step.findings.filter((finding) => finding.severity === 'BLOCK').map((finding) => `${finding.check} (${finding.resource})`).join(', ')}`);
@@ -53,16 +76,35 @@ export async function advanceUpgrade(run: RunState, deps: UpgradeDeps): Promise<
       const label = describeStage(step.stage);
       if (!fitsInWindow(run.window, now, duration.worstSeconds)) {
         await deps.notifier.send(deferralNotification(run.cluster.name, step.stage, duration.worstSeconds, secondsLeft(run.window, now)));
-        return { ...run, current: undefined, timeline: [...run.timeline, { stage: label, startedAt: now.toISOString(), outcome: 'deferred' }], step: { action: 'deferred' } };
+        return { ...run, current: undefined, timeline: [...run.timeline, { stage: label, change: stageChange(step.stage), startedAt: now.toISOString(), outcome: 'deferred' }], step: { action: 'deferred' } };
       }
       const updates = await startStage(clients, run.cluster.name, step.stage, settings, run.runId);
       logger.info('stage started', { cluster: run.cluster.name, stage: label, updates });
       return {
         ...run,
         current: { stage: step.stage, label, updates, startedAt: now.toISOString(), polls: 0, ...duration },
-        timeline: [...run.timeline, { stage: label, startedAt: now.toISOString(), outcome: 'running' }],
+        timeline: [...run.timeline, { stage: label, change: stageChange(step.stage), startedAt: now.toISOString(), outcome: 'running' }],
         step: { action: 'started', waitSeconds: nextPollSeconds(duration, 0, 0) },
       };
     }
+  }
+}
+
+/** The stage as data in the timeline: its kind, and the versions of a hop. */
+function stageChange(stage: Stage): StageChange {
+  return stage.kind === 'control-plane' ? { kind: stage.kind, from: stage.from, to: stage.to } : { kind: stage.kind };
+}
+
+/**
+ * StartInsightsRefresh: EKS re-evaluates the cluster's insights outside its daily schedule. A refusal (no
+ * permission in an older deployment, a region without it) is logged, and the hop waits for the daily refresh.
+ */
+async function startInsightsRefresh(clients: UpgradeClients, clusterName: string): Promise<boolean> {
+  try {
+    await clients.eks.send(new StartInsightsRefreshCommand({ clusterName }));
+    return true;
+  } catch (error) {
+    logger.warn('could not start an insights refresh; EKS refreshes them daily', { cluster: clusterName, error });
+    return false;
   }
 }

@@ -205,7 +205,9 @@ async function explainRefusal(dynamodb: DynamoDBClient, table: string, key: Reco
 
 function approvalSummary(run: RunState): string {
   const plan = run.approval.plan;
-  const versions = plan ? `${plan.from} → ${run.target}` : `to ${run.target}`;
+  // What this window does, which is what is approved: a later window asks again for the hops after it.
+  const reaches = plan?.reaches ?? run.target;
+  const versions = plan ? `${plan.from} → ${reaches}${reaches !== run.target ? ` in this window (target ${run.target})` : ''}` : `to ${run.target}`;
   const stages = plan ? `, ${plan.stages} stage${plan.stages === 1 ? '' : 's'}` : '';
   return `eksops is ready to upgrade ${inlineCode(run.cluster.name)} ${versions}${stages}; the window closes at ${run.window.closesAt.slice(11, 16)} UTC`;
 }

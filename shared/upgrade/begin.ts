@@ -2,7 +2,8 @@ import { logger } from '../middleware/observability.ts';
 import { InvalidUpgradeInputError } from './errors.ts';
 import { acquireLock } from './lock.ts';
 import { observeCluster } from './observe.ts';
-import { finalTarget, planUpgrade } from './plan.ts';
+import { hopHistory } from './hop-history.ts';
+import { planUpgrade, windowReaches } from './plan.ts';
 import { startNotification } from './report.ts';
 import type { RunState } from './run-state.ts';
 import { UpgradeRequestSchema } from './run-state.ts';
@@ -41,14 +42,14 @@ export async function beginUpgrade(event: { request: unknown; executionName: str
 
   const requested = request.targetVersion ?? configured.settings.targetVersion;
   const clients = upgradeClients(deps, cluster);
-  const snapshot = await observeCluster(clients, cluster.name, { now, ...(requested ? { upTo: requested } : {}), ...(configured.settings.kubernetesChecks ? { kubernetes: { clock: deps.clock } } : {}) });
-  const target = finalTarget(snapshot, requested);
-  const plan = planUpgrade(snapshot, configured.settings, target, now);
-  logger.info('upgrade planned', { cluster: cluster.name, from: snapshot.version, target, stages: plan.stages.length, blockedAt: plan.blockedAt });
-  const upgrading = plan.stages.length > 0 && compareMinor(target, snapshot.version) >= 0;
+  const snapshot = await observeCluster(clients, cluster.name, { now, requested, ...(configured.settings.kubernetesChecks ? { kubernetes: { clock: deps.clock } } : {}) });
+  const target = snapshot.target;
+  const plan = planUpgrade(snapshot, configured.settings, target, now, hopHistory(snapshot, []));
+  logger.info('upgrade planned', { cluster: cluster.name, from: snapshot.version, target, stages: plan.stages.length, thisWindow: plan.thisWindow, blockedAt: plan.blockedAt, pause: plan.pause?.reason });
+  const upgrading = plan.thisWindow > 0 && compareMinor(target, snapshot.version) >= 0;
   // Asked only when there is something to approve; never longer than the window stays open.
   const askApproval = upgrading && configured.settings.approval && !deps.config.dryRun;
-  if (upgrading) await deps.notifier.send(startNotification(cluster.name, snapshot.version, target, plan.stages, plan.findings, window.closesAt, askApproval));
+  if (upgrading) await deps.notifier.send(startNotification(cluster.name, snapshot.version, target, plan, window.closesAt, askApproval));
   const timeoutSeconds = Math.max(1, Math.min(configured.settings.approvalTimeoutMinutes * 60, secondsLeft(window, now)));
   return {
     cluster,
@@ -61,8 +62,9 @@ export async function beginUpgrade(event: { request: unknown; executionName: str
     approval: {
       required: askApproval,
       timeoutMinutes: configured.settings.approvalTimeoutMinutes,
-      ...(askApproval ? { timeoutSeconds, plan: { from: snapshot.version, stages: plan.stages.length } } : {}),
+      ...(askApproval ? { timeoutSeconds, plan: { from: snapshot.version, stages: plan.thisWindow, reaches: windowReaches(snapshot.version, plan) } } : {}),
     },
     fargateProfiles: snapshot.fargateProfiles,
   };
 }
+

@@ -2,11 +2,11 @@ import { logger } from '../middleware/observability.ts';
 import { ABORTED_ERROR } from './approval.ts';
 import { clusterOfFailedStart } from './finish-lock.ts';
 import { releaseLock } from './lock.ts';
-import { abortedNotification, completionNotification, failureNotification, refusedNotification } from './report.ts';
+import { abortedNotification, completionNotification, failureNotification, pausedNotification, refusedNotification } from './report.ts';
 import type { FinishEvent } from './run-state.ts';
 import { lockClient, lockOf, type UpgradeDeps } from './upgrade-deps.ts';
 
-export type UpgradeOutcome = 'complete' | 'deferred' | 'failed' | 'refused' | 'aborted';
+export type UpgradeOutcome = 'complete' | 'deferred' | 'paused' | 'failed' | 'refused' | 'aborted';
 
 /** Errors whose task already told Slack everything (it had the details): Finish only ends the run. */
 const REPORTED_BY_TASK = new Set(['UpgradeBlockedError', 'UpgradeStageFailedError']);
@@ -38,6 +38,10 @@ export async function finishUpgrade(event: FinishEvent, deps: UpgradeDeps): Prom
     return { outcome: 'failed', error: error.Error };
   }
   if (run?.step.action === 'deferred') return { outcome: 'deferred' };
+  if (run?.step.action === 'paused' && run.step.pause) {
+    await deps.notifier.send(pausedNotification(name, run.target, run.step.pause, run.timeline, run.startedAt, now));
+    return { outcome: 'paused' };
+  }
   // A window that found the cluster already at its target says nothing: every window would otherwise post.
   if (run && run.timeline.length > 0) await deps.notifier.send(completionNotification(name, run.target, run.timeline, run.startedAt, now, run.fargateProfiles ?? [], run.approval.answer?.by));
   else logger.info('nothing to upgrade', { cluster: name, target: run?.target });

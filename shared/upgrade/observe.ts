@@ -22,15 +22,18 @@ import { ClusterGoneError } from './errors.ts';
 import { observePodDisruptionBudgets } from './observe-pod-disruption-budgets.ts';
 import { observeSelfManaged } from './observe-self-managed.ts';
 import { collect, mapLimited } from './reads.ts';
-import type { AddonCatalog, AddonSnapshot, ClusterSnapshot, InsightSnapshot, NodegroupSnapshot, OfferedVersion, PdbObservation, RunningUpdate } from './snapshot.ts';
-import { compareMinor, nextMinor } from './versions.ts';
+import type { AddonCatalog, AddonSnapshot, ClusterSnapshot, InsightSnapshot, NodegroupSnapshot, OfferedVersion, PdbObservation, RunningUpdate, VersionUpdateRecord } from './snapshot.ts';
+import { upgradeTarget } from './target.ts';
+import { compareMinor } from './versions.ts';
 
 /**
- * Reads what the decisions need, read-only. `upTo` bounds the add-on catalogs read (one DescribeAddonVersions
- * per Kubernetes version between the cluster's and the target).
+ * Reads what the decisions need, read-only. The target (upgradeTarget: `requested`, else the newest version EKS
+ * offers) bounds the add-on catalogs and AMIs read: one DescribeAddonVersions per Kubernetes version from the
+ * cluster's to the target, so that every hop of the plan and of the run has its own.
  */
 export interface ObserveOptions {
-  upTo?: string;
+  /** The run's target (the request's or upgrade.targetVersion); omitted: the newest version EKS offers. */
+  requested?: string | undefined;
   now: Date;
   /** Read the cluster's Kubernetes API too (upgrade.kubernetesChecks): its PodDisruptionBudgets. */
   kubernetes?: { clock: Clock };
@@ -56,15 +59,9 @@ export async function observeCluster(clients: UpgradeClients, name: string, opti
     mapLimited(addonNames, (addonName) => describeAddon(clients, name, addonName)),
     offered(clients),
     readInsights(clients, name),
-    // Only a cluster that is not ACTIVE can have an update running (UPDATING is eventually consistent: a
-    // start that races it gets ResourceInUseException, which the state machine retries, and then sees it).
-    cluster.status === 'ACTIVE' ? Promise.resolve([]) : runningUpdates(clients, name, {}),
+    readClusterUpdates(clients, name, cluster.status === 'ACTIVE'),
   ]);
-  const target = options.upTo && compareMinor(options.upTo, version) > 0 ? options.upTo : nextMinor(version);
-  const catalogVersions = [version];
-  for (let next = nextMinor(version); compareMinor(next, target) <= 0; next = nextMinor(next)) {
-    if (offeredVersions.some((offer) => offer.version === next)) catalogVersions.push(next);
-  }
+  const { target, catalogVersions } = upgradeTarget(version, offeredVersions, options.requested);
   const [addonCatalogs, selfManaged, podDisruptionBudgets] = await Promise.all([
     Promise.all(catalogVersions.map((kubernetesVersion) => addonCatalog(clients, kubernetesVersion))),
     // The recommended AMIs are read for the same versions as the add-on catalogs: every hop of the plan.
@@ -76,6 +73,7 @@ export async function observeCluster(clients: UpgradeClients, name: string, opti
   return {
     name,
     version,
+    target,
     status: cluster.status ?? 'UNKNOWN',
     ...(cluster.platformVersion ? { platformVersion: cluster.platformVersion } : {}),
     subnetIds: cluster.resourcesVpcConfig?.subnetIds ?? [],
@@ -89,7 +87,8 @@ export async function observeCluster(clients: UpgradeClients, name: string, opti
     fargateProfiles,
     ...(podDisruptionBudgets ? { podDisruptionBudgets } : {}),
     selfManagedGroups: selfManaged.groups,
-    runningUpdates: [...clusterUpdates, ...nodegroups.flatMap((nodegroup) => nodegroup.running), ...addons.flatMap((addon) => addon.running), ...selfManaged.running],
+    ...(clusterUpdates.lastVersionUpdate ? { lastVersionUpdate: clusterUpdates.lastVersionUpdate } : {}),
+    runningUpdates: [...clusterUpdates.running, ...nodegroups.flatMap((nodegroup) => nodegroup.running), ...addons.flatMap((addon) => addon.running), ...selfManaged.running],
     observedAt: options.now.toISOString(),
   };
 }
@@ -142,6 +141,29 @@ async function runningUpdates(clients: UpgradeClients, name: string, scope: { no
   return running;
 }
 
+/** Cluster updates described at most: a cluster's history beyond this many updates is not read. */
+const MAX_CLUSTER_UPDATES = 200;
+
+/**
+ * The cluster's own updates (not its node groups' or add-ons'): the one running, if any, and the newest successful
+ * version update, which dates the last hop (bake period, insight freshness). ListUpdates promises no order, so
+ * every listed update is described (a few at a time), at most MAX_CLUSTER_UPDATES of them.
+ */
+async function readClusterUpdates(clients: UpgradeClients, name: string, active: boolean): Promise<{ running: RunningUpdate[]; lastVersionUpdate?: VersionUpdateRecord }> {
+  const ids = (await collect(paginateListUpdates({ client: clients.eks }, { name }), (page) => page.updateIds ?? [])).slice(-MAX_CLUSTER_UPDATES);
+  const updates = (await mapLimited(ids, async (updateId) => (await clients.eks.send(new DescribeUpdateCommand({ name, updateId }))).update)).flatMap((update) => (update ? [update] : []));
+  // Only a cluster that is not ACTIVE can have an update running (UPDATING is eventually consistent: a start
+  // that races it gets ResourceInUseException, which the state machine retries, and then sees it).
+  const inProgress = active ? undefined : updates.find((update) => update.status === 'InProgress');
+  const versionUpdates = updates.filter((update) => update.type === 'VersionUpdate' && update.status === 'Successful' && update.createdAt).sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
+  const last = versionUpdates.at(-1);
+  const version = last?.params?.find((param) => param.type === 'Version')?.value;
+  return {
+    running: inProgress ? [{ id: inProgress.id ?? '', type: inProgress.type ?? 'Unknown' }] : [],
+    ...(last?.createdAt ? { lastVersionUpdate: { id: last.id ?? '', createdAt: last.createdAt.toISOString(), ...(version ? { version } : {}) } } : {}),
+  };
+}
+
 async function offered(clients: UpgradeClients): Promise<OfferedVersion[]> {
   const versions = (await clients.eks.send(new DescribeClusterVersionsCommand({}))).clusterVersions ?? [];
   return versions
@@ -157,12 +179,19 @@ async function offered(clients: UpgradeClients): Promise<OfferedVersion[]> {
 
 async function readInsights(clients: UpgradeClients, clusterName: string): Promise<InsightSnapshot[]> {
   const summaries = await collect(paginateListInsights({ client: clients.eks }, { clusterName, filter: { categories: ['UPGRADE_READINESS'] } }), (page) => page.insights ?? []);
-  // Only failing insights need their recommendation; passing ones are summarised from the list.
+  // Only insights that are not passing need their recommendation; passing ones are summarised from the list.
   return Promise.all(
     summaries.map(async (summary) => {
       const status = summary.insightStatus?.status ?? 'UNKNOWN';
-      const base: InsightSnapshot = { name: summary.name ?? summary.id ?? '', kubernetesVersion: summary.kubernetesVersion ?? '', status, ...(summary.insightStatus?.reason ? { reason: summary.insightStatus.reason } : {}) };
-      if (status !== 'ERROR' && status !== 'WARNING') return base;
+      const base: InsightSnapshot = {
+        id: summary.id ?? '',
+        name: summary.name ?? summary.id ?? '',
+        kubernetesVersion: summary.kubernetesVersion ?? '',
+        status,
+        ...(summary.insightStatus?.reason ? { reason: summary.insightStatus.reason } : {}),
+        ...(summary.lastRefreshTime ? { lastRefreshTime: summary.lastRefreshTime.toISOString() } : {}),
+      };
+      if (status === 'PASSING') return base;
       const insight = (await clients.eks.send(new DescribeInsightCommand({ clusterName, id: summary.id ?? '' }))).insight;
       return { ...base, ...(insight?.recommendation ? { recommendation: insight.recommendation } : {}) };
     }),

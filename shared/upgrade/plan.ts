@@ -1,9 +1,11 @@
 import { blocking, type Finding, preflight } from './checks/index.ts';
 import type { UpgradeSettings } from './settings.ts';
 import { selfManagedChange } from './self-managed.ts';
-import type { ClusterSnapshot, NodegroupSnapshot } from './snapshot.ts';
+import type { ClusterSnapshot, InsightSnapshot, NodegroupSnapshot } from './snapshot.ts';
 import type { NodegroupChange, Stage } from './stage.ts';
 import { addonChanges } from './addon-steps.ts';
+import { type HopHistory, staleInsights } from './hop-history.ts';
+import type { Pause } from './run-state.ts';
 import { compareMinor, nextMinor } from './versions.ts';
 
 /**
@@ -19,19 +21,24 @@ import { compareMinor, nextMinor } from './versions.ts';
 export type NextStep =
   | { action: 'start'; stage: Stage; findings: Finding[] }
   | { action: 'blocked'; hop: { from: string; to: string }; findings: Finding[] }
+  /** The next hop waits for a later window: this window's hops are done, the last hop bakes, or its insights are stale. */
+  | { action: 'pause'; pause: Pause; findings: Finding[] }
+  /** The insights that gate the hop predate the previous hop: ask EKS to evaluate them now (once per hop), then decide. */
+  | { action: 'refresh-insights'; hop: { from: string; to: string }; stale: InsightSnapshot[] }
   /** Updates are already running (started by an earlier run, or by someone else): wait for them. */
   | { action: 'await-running'; updates: ClusterSnapshot['runningUpdates'] }
   | { action: 'complete'; version: string };
 
 const KUBE_PROXY = 'kube-proxy';
+const HOUR_MS = 3600_000;
 
-/** The version the run stops at: the configured target, else the newest EKS offers. */
-export function finalTarget(cluster: ClusterSnapshot, requested: string | undefined): string {
-  if (requested) return requested;
-  return cluster.offeredVersions.map((offered) => offered.version).sort(compareMinor).at(-1) ?? cluster.version;
-}
-
-export function nextStep(cluster: ClusterSnapshot, settings: UpgradeSettings, target: string, now: Date): NextStep {
+/**
+ * The next stage, from the live cluster, its target (target.ts) and the hops already made (hop-history.ts). At a hop
+ * boundary, in this order: the window's hops (upgrade.hopsPerWindow), the bake period of the previous hop (only
+ * for a window's first hop: hops within one window give it up), the freshness of the insights that gate the hop,
+ * then the pre-flight.
+ */
+export function nextStep(cluster: ClusterSnapshot, settings: UpgradeSettings, target: string, now: Date, history: HopHistory): NextStep {
   if (cluster.runningUpdates.length > 0) return { action: 'await-running', updates: cluster.runningUpdates };
   const addons = addonChanges(cluster, (name) => name !== KUBE_PROXY);
   if (addons.length > 0) return { action: 'start', stage: { kind: 'addons', clusterVersion: cluster.version, addons }, findings: [] };
@@ -42,30 +49,95 @@ export function nextStep(cluster: ClusterSnapshot, settings: UpgradeSettings, ta
   const kubeProxy = addonChanges(cluster, (name) => name === KUBE_PROXY);
   if (kubeProxy.length > 0) return { action: 'start', stage: { kind: 'kube-proxy', clusterVersion: cluster.version, addons: kubeProxy }, findings: [] };
   if (compareMinor(cluster.version, target) >= 0) return { action: 'complete', version: cluster.version };
-  const hop = { from: cluster.version, to: nextMinor(cluster.version), now, refreshSelfManaged: settings.refreshSelfManaged };
-  const findings = preflight(cluster, hop);
-  if (blocking(findings).length > 0) return { action: 'blocked', hop: { from: hop.from, to: hop.to }, findings };
+  const hop = { from: cluster.version, to: nextMinor(cluster.version) };
+  const pause = hopPause(cluster, settings, hop, now, history);
+  if (pause?.reason === 'insights-stale' && history.insightsRefreshedFor !== hop.to) return { action: 'refresh-insights', hop, stale: staleInsights(cluster.insights, hop.to, history.previousHopEndedAt) };
+  if (pause) return { action: 'pause', pause, findings: [] };
+  const findings = preflight(cluster, { ...hop, now, refreshSelfManaged: settings.refreshSelfManaged, insightOverrides: settings.insightOverrides });
+  if (blocking(findings).length > 0) return { action: 'blocked', hop, findings };
   return { action: 'start', stage: { kind: 'control-plane', from: hop.from, to: hop.to }, findings };
 }
 
+function hopPause(cluster: ClusterSnapshot, settings: UpgradeSettings, hop: { from: string; to: string }, now: Date, history: HopHistory): Pause | undefined {
+  if (history.hopsThisWindow >= settings.hopsPerWindow) {
+    return { reason: 'hops-per-window', hop, message: `this window did ${history.hopsThisWindow} hop(s), as many as upgrade.hopsPerWindow (${settings.hopsPerWindow}) allows: ${hop.from} → ${hop.to} waits for the next window` };
+  }
+  const ended = history.previousHopEndedAt ? Date.parse(history.previousHopEndedAt) : Number.NaN;
+  if (history.hopsThisWindow === 0 && Number.isFinite(ended) && now.getTime() < ended + settings.bakeHours * HOUR_MS) {
+    const notBefore = new Date(ended + settings.bakeHours * HOUR_MS).toISOString();
+    return { reason: 'bake', hop, notBefore, message: `${hop.from} bakes for ${settings.bakeHours} h after its hop (finished by ${history.previousHopEndedAt}) before ${hop.from} → ${hop.to}: not before ${notBefore} (upgrade.bakeHours)` };
+  }
+  const stale = staleInsights(cluster.insights, hop.to, history.previousHopEndedAt);
+  if (stale.length > 0) {
+    return {
+      reason: 'insights-stale',
+      hop,
+      message: `${stale.length} upgrade insight(s) for ${hop.to} or below were last evaluated before the previous hop finished (${history.previousHopEndedAt}), so they describe the cluster at an older version: ${stale
+        .slice(0, 5)
+        .map((insight) => `${insight.name} (${insight.kubernetesVersion}, ${insight.status}, refreshed ${insight.lastRefreshTime ?? 'never'})`)
+        .join('; ')}. An on-demand refresh (StartInsightsRefresh) did not bring them up to date; EKS refreshes them about every 24 hours, and the next window checks again`,
+    };
+  }
+  return undefined;
+}
+
+/** The plan: every stage to the target assuming each succeeds, and how many of them this window does. */
+export interface UpgradePlan {
+  stages: Stage[];
+  findings: Finding[];
+  blockedAt?: { from: string; to: string };
+  /** The first `thisWindow` stages are this window's; the rest wait for later windows (`pause` says why). */
+  thisWindow: number;
+  pause?: Pause;
+}
+
 /**
- * Every stage from here to the target, assuming each succeeds: what `eksops upgrade plan` prints and the
- * start notification shows. Later hops are simulated on a copy of the snapshot.
+ * Every stage from here to the target, assuming each succeeds: what `eksops upgrade plan` prints and the start
+ * notification shows, decided by the same nextStep as each step of the run. Later hops are simulated on a copy of
+ * the snapshot: a simulated hop leaves the insights stale (EKS has not re-evaluated them), and a later window is
+ * assumed to find them re-evaluated and passing, which that window's pre-flight checks for real.
  */
-export function planUpgrade(cluster: ClusterSnapshot, settings: UpgradeSettings, target: string, now: Date): { stages: Stage[]; findings: Finding[]; blockedAt?: { from: string; to: string } } {
+export function planUpgrade(cluster: ClusterSnapshot, settings: UpgradeSettings, target: string, now: Date, history: HopHistory = { hopsThisWindow: 0 }): UpgradePlan {
   let state = structuredClone(cluster);
   state.runningUpdates = [];
+  let simulated: HopHistory = { ...history };
   const stages: Stage[] = [];
   const findings: Finding[] = [];
+  let thisWindow: number | undefined;
+  let pause: Pause | undefined;
   for (let guard = 0; guard < 200; guard++) {
-    const step = nextStep(state, settings, target, now);
+    const step = nextStep(state, settings, target, now, simulated);
     if (step.action === 'complete' || step.action === 'await-running') break;
-    if (step.action === 'blocked') return { stages, findings: [...findings, ...step.findings], blockedAt: step.hop };
+    if (step.action === 'blocked') return { stages, findings: [...findings, ...step.findings], blockedAt: step.hop, thisWindow: thisWindow ?? stages.length, ...(pause ? { pause } : {}) };
+    if (step.action === 'refresh-insights') {
+      // The run asks EKS to re-evaluate them and waits in the window; the plan assumes they come back passing.
+      simulated = { ...simulated, insightsRefreshedFor: step.hop.to };
+      state.insights = [];
+      continue;
+    }
+    if (step.action === 'pause') {
+      // A later window: its first hop, the bake assumed over, the insights assumed re-evaluated.
+      if (thisWindow === undefined) {
+        thisWindow = stages.length;
+        pause = step.pause;
+      }
+      if (simulated.hopsThisWindow === 0 && !simulated.previousHopEndedAt) break;
+      simulated = { hopsThisWindow: 0 };
+      state.insights = [];
+      continue;
+    }
     findings.push(...step.findings);
     stages.push(step.stage);
     state = applyStage(state, step.stage);
+    if (step.stage.kind === 'control-plane') simulated = { hopsThisWindow: simulated.hopsThisWindow + 1, previousHopEndedAt: now.toISOString() };
   }
-  return { stages, findings };
+  return { stages, findings, thisWindow: thisWindow ?? stages.length, ...(pause ? { pause } : {}) };
+}
+
+/** The version the cluster is at once this window's stages are done. */
+export function windowReaches(from: string, plan: UpgradePlan): string {
+  const hops = plan.stages.slice(0, plan.thisWindow).filter((stage) => stage.kind === 'control-plane');
+  return hops.at(-1)?.to ?? from;
 }
 
 /** The snapshot as it will be once the stage succeeded. */

@@ -36,8 +36,7 @@ export async function pollUpgrade(run: RunState, deps: UpgradeDeps): Promise<Run
         remedy: remedyFor(detail.errorCode ?? ''),
       })),
     );
-    const hop = run.timeline.find((entry) => entry.stage.startsWith('control plane') && entry.outcome === 'done');
-    const previous = hop?.stage.match(/control plane (\S+) →/)?.[1];
+    const previous = run.timeline.findLast((entry) => entry.change?.kind === 'control-plane' && entry.outcome === 'done')?.change?.from;
     const extra = previous ? [`Control plane rollback, if needed: ${controlPlaneRollback(run.cluster.name, previous)}`] : [];
     await deps.notifier.send(failureNotification(run.cluster.name, `${current.label} failed after ${Math.round((now.getTime() - Date.parse(current.startedAt)) / 60_000)} min. The run stops here; a re-run resumes from the cluster's state.`, errors, extra));
     logger.error('stage failed', { cluster: run.cluster.name, stage: current.label, errors });

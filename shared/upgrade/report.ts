@@ -2,7 +2,8 @@ import { context, fields, header, list, section, userMention } from '../notify/b
 import { escapeMrkdwn, inlineCode } from '../notify/escape.ts';
 import type { Notification } from '../notify/notifier.ts';
 import type { Finding } from './checks/index.ts';
-import type { TimelineEntry } from './run-state.ts';
+import { type UpgradePlan, windowReaches } from './plan.ts';
+import type { Pause, TimelineEntry } from './run-state.ts';
 import { describeStage, type Stage } from './stage.ts';
 
 /** The upgrade's Slack messages: start (the plan), each stage done, deferral, failure, completion. */
@@ -17,15 +18,34 @@ export function minutes(fromIso: string, toIso: string): string {
   return total >= 60 ? `${Math.floor(total / 60)} h ${total % 60} min` : `${total} min`;
 }
 
-export function startNotification(cluster: string, from: string, target: string, stages: readonly Stage[], findings: readonly Finding[], closesAt: string, awaitingApproval = false): Notification {
+export function startNotification(cluster: string, from: string, target: string, plan: UpgradePlan, closesAt: string, awaitingApproval = false): Notification {
   const opening = awaitingApproval ? `eksops plans to upgrade ${inlineCode(cluster)} once approved (next message)` : `eksops starts upgrading ${inlineCode(cluster)}`;
+  const reaches = windowReaches(from, plan);
+  const later = plan.stages.slice(plan.thisWindow);
   return {
     capability: 'upgrade',
     blocks: [
       header(from === target ? `Upgrade of ${cluster}: resuming at ${from}` : `Upgrade of ${cluster}: ${from} → ${target}`),
-      section(`${opening}; the window closes at ${closesAt.slice(11, 16)} UTC.`),
-      list(stages.map((stage, index) => `${index + 1}. ${escapeMrkdwn(describeStage(stage))}`), { title: '*Plan*', maxItems: 40 }),
-      ...(findings.length > 0 ? [list(findings.map((finding) => findingLine(finding)), { title: '*Pre-flight findings*', maxItems: 20 })] : []),
+      section(`${opening}; the window closes at ${closesAt.slice(11, 16)} UTC.${reaches !== target ? ` This window goes to ${reaches}; later windows do the rest.` : ''}`),
+      list(plan.stages.slice(0, plan.thisWindow).map((stage, index) => `${index + 1}. ${escapeMrkdwn(describeStage(stage))}`), { title: '*This window*', maxItems: 40 }),
+      ...(later.length > 0 ? [list(later.map((stage, index) => `${plan.thisWindow + index + 1}. ${escapeMrkdwn(describeStage(stage))}`), { title: `*Later windows*${plan.pause ? ` (${escapeMrkdwn(plan.pause.message)})` : ''}`, maxItems: 20 })] : []),
+      ...(plan.findings.length > 0 ? [list(plan.findings.map((finding) => findingLine(finding)), { title: '*Pre-flight findings*', maxItems: 20 })] : []),
+    ],
+  };
+}
+
+/**
+ * The window ends before the target: what it did, and why the next hop waits (hops per window, bake period,
+ * insights not yet re-evaluated). A window that did nothing says only why.
+ */
+export function pausedNotification(cluster: string, target: string, pause: Pause, timeline: readonly TimelineEntry[], startedAt: string, endedAt: string): Notification {
+  const done = timeline.filter((entry) => entry.outcome === 'done');
+  return {
+    capability: 'upgrade',
+    blocks: [
+      header(`Upgrade of ${cluster}: ${pause.hop.from} for now (target ${target})`),
+      section(`${done.length > 0 ? `This window took ${minutes(startedAt, endedAt)}. ` : ''}Next: ${escapeMrkdwn(pause.hop.from)} → ${escapeMrkdwn(pause.hop.to)} waits: ${escapeMrkdwn(pause.message)}.`),
+      ...(done.length > 0 ? [list(done.map((entry) => `${escapeMrkdwn(entry.stage)} — ${entry.endedAt ? minutes(entry.startedAt, entry.endedAt) : 'running'}`), { title: '*This window*', maxItems: 40 })] : []),
     ],
   };
 }

@@ -24,8 +24,18 @@ export type UpgradeRequest = z.infer<typeof UpgradeRequestSchema>;
 
 const StageSchema = z.custom<Stage>((value) => typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string', 'must be an upgrade stage');
 
+/** What a stage changed, as data (the label is for people): its kind, and the versions of a control-plane hop. */
+export const StageChangeSchema = z.strictObject({
+  kind: z.enum(['control-plane', 'addons', 'nodegroups', 'self-managed', 'kube-proxy']),
+  from: KubernetesMinor.optional(),
+  to: KubernetesMinor.optional(),
+});
+export type StageChange = z.infer<typeof StageChangeSchema>;
+
 export const TimelineEntrySchema = z.strictObject({
   stage: z.string(),
+  /** Absent in entries written before it existed, and for adopted updates. */
+  change: StageChangeSchema.optional(),
   startedAt: z.string(),
   endedAt: z.string().optional(),
   outcome: z.enum(['done', 'failed', 'deferred', 'running']),
@@ -37,13 +47,32 @@ export const RunningStageSchema = z.strictObject({
   stage: StageSchema.optional(),
   label: z.string(),
   /** EKS updates (of the cluster, a node group or an add-on), and instance refreshes of self-managed groups. */
-  updates: z.array(z.strictObject({ id: z.string(), nodegroup: z.string().optional(), addon: z.string().optional(), autoScalingGroup: z.string().optional() })),
+  updates: z.array(
+    z.strictObject({
+      id: z.string(),
+      nodegroup: z.string().optional(),
+      addon: z.string().optional(),
+      autoScalingGroup: z.string().optional(),
+      /** An on-demand insights refresh of the cluster (StartInsightsRefresh), polled with DescribeInsightsRefresh. */
+      insightsRefresh: z.literal(true).optional(),
+    }),
+  ),
   startedAt: z.string(),
   polls: z.number().int().min(0),
   typicalSeconds: z.number().int().min(0),
   worstSeconds: z.number().int().min(0),
 });
 export type RunningStage = z.infer<typeof RunningStageSchema>;
+
+/** Why the next hop waits for a later window. */
+export const PauseSchema = z.strictObject({
+  reason: z.enum(['hops-per-window', 'bake', 'insights-stale']),
+  hop: z.strictObject({ from: KubernetesMinor, to: KubernetesMinor }),
+  message: z.string().max(2000),
+  /** The earliest the hop may start (bake period). */
+  notBefore: z.string().optional(),
+});
+export type Pause = z.infer<typeof PauseSchema>;
 
 /** What upgradeApproval sends with SendTaskSuccess; the state machine puts it at `$.run.approval.answer`. */
 export const ApprovalAnswerSchema = z.strictObject({
@@ -61,7 +90,7 @@ export const ApprovalStateSchema = z.strictObject({
   /** AskApproval's TimeoutSecondsPath: the configured timeout, or what is left of the window if less. */
   timeoutSeconds: z.number().int().min(1).optional(),
   /** What the approver is asked about. */
-  plan: z.strictObject({ from: KubernetesMinor, stages: z.number().int().min(0) }).optional(),
+  plan: z.strictObject({ from: KubernetesMinor, stages: z.number().int().min(0), reaches: KubernetesMinor.optional() }).optional(),
   answer: ApprovalAnswerSchema.optional(),
 });
 
@@ -78,12 +107,16 @@ export const RunStateSchema = z.strictObject({
     /**
      * begun: Begin's; started / running: a stage was started / is still running; done: it ended well;
      * hop-done: the next stage opens the next hop, which the parent runs in a new child execution;
-     * deferred: the window cannot hold the next stage; complete: the cluster is at the target.
+     * deferred: the window cannot hold the next stage; paused: the next hop waits for a later window (hops
+     * per window, bake period, insights not yet refreshed: `pause` says which); complete: the cluster is at the target.
      */
-    action: z.enum(['begun', 'started', 'running', 'done', 'hop-done', 'deferred', 'complete']),
+    action: z.enum(['begun', 'started', 'running', 'done', 'hop-done', 'deferred', 'paused', 'complete']),
     waitSeconds: z.number().int().min(0).optional(),
+    pause: PauseSchema.optional(),
   }),
   approval: ApprovalStateSchema,
+  /** The hop (its target version) for which the run asked EKS to re-evaluate the insights: asked once per hop. */
+  insightsRefreshedFor: KubernetesMinor.optional(),
   /** Fargate profiles of the cluster: their pods must be restarted to move to the new version (reported). */
   fargateProfiles: z.array(z.string()).optional(),
 });

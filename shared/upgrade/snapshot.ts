@@ -47,11 +47,24 @@ export interface AddonCatalog {
 }
 
 export interface InsightSnapshot {
+  /** The insight's id (ListInsights): what upgrade.insightOverrides name. */
+  id: string;
   name: string;
   kubernetesVersion: string;
   status: 'PASSING' | 'WARNING' | 'ERROR' | 'UNKNOWN';
   reason?: string;
   recommendation?: string;
+  /** When EKS last evaluated it (about every 24 hours, or on StartInsightsRefresh); absent when EKS did not say. */
+  lastRefreshTime?: string;
+}
+
+/** The cluster's newest successful Kubernetes version update (ListUpdates + DescribeUpdate, type VersionUpdate). */
+export interface VersionUpdateRecord {
+  id: string;
+  /** When it was started (DescribeUpdate createdAt: EKS records no end time). */
+  createdAt: string;
+  /** The version it moved to (its `Version` param). */
+  version?: string;
 }
 
 export interface SubnetSnapshot {
@@ -116,6 +129,8 @@ export type { PdbObservation, PdbSnapshot } from './checks/pod-disruption-budget
 export interface ClusterSnapshot {
   name: string;
   version: string;
+  /** Where the run goes (target.ts: the requested version, else the newest EKS offers); the catalogs reach it. */
+  target: string;
   status: string;
   platformVersion?: string;
   subnetIds: string[];
@@ -124,11 +139,13 @@ export interface ClusterSnapshot {
   addons: AddonSnapshot[];
   /** Versions EKS offers now (DescribeClusterVersions), oldest first. */
   offeredVersions: OfferedVersion[];
-  /** Add-on versions for the cluster's version and for the next minor (when EKS offers it). */
+  /** Add-on versions for the cluster's version and every offered minor up to the target. */
   addonCatalogs: AddonCatalog[];
   insights: InsightSnapshot[];
   subnets: SubnetSnapshot[];
   runningUpdates: RunningUpdate[];
+  /** The newest successful control-plane version update EKS records for the cluster: when the last hop ran. */
+  lastVersionUpdate?: VersionUpdateRecord;
   /** Self-managed Auto Scaling groups of the cluster (tagged kubernetes.io/cluster/<name>, not a managed node group's). */
   selfManagedGroups: SelfManagedGroupSnapshot[];
   /** Fargate profile names: eksops cannot restart their pods, it names them. */

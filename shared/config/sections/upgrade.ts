@@ -28,6 +28,27 @@ export const ClusterUpgradeSchema = z.strictObject({
   kubernetesChecks: z.boolean().default(false),
   /** Refresh self-managed Auto Scaling groups onto the EKS-optimized AMI with an Instance Refresh. */
   refreshSelfManaged: z.boolean().default(false),
+  /**
+   * Control-plane hops one window may carry. One by default: EKS can roll a control plane back one minor within
+   * 7 days of an update, and a second hop in the same window gives that up, with no time to notice what the first broke.
+   */
+  hopsPerWindow: z.number().int().min(1).max(10).default(1),
+  /** Hours a new minor runs before the next hop starts (in a later window). EKS refreshes upgrade insights about daily. */
+  bakeHours: z.number().int().min(0).max(90 * 24).default(24),
+  /**
+   * Upgrade insights known to be false positives, by insight id (ListInsights), each with its reason and an
+   * expiry: until then the insight does not block; after it, it blocks again and the plan says the override expired.
+   */
+  insightOverrides: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1).max(128),
+        reason: z.string().min(1).max(500),
+        expires: z.union([z.iso.date(), z.iso.datetime({ offset: true })]),
+      }),
+    )
+    .max(50)
+    .default([]),
 });
 
 /** How Slack's Approve / Abort answers reach eksops: the function URL of upgradeApproval, signed by Slack. */

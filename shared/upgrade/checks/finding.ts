@@ -22,4 +22,13 @@ export interface HopContext {
   now: Date;
   /** The cluster's upgrade.refreshSelfManaged setting. */
   refreshSelfManaged?: boolean;
+  /** The cluster's upgrade.insightOverrides: insights known to be false positives, until they expire. */
+  insightOverrides?: readonly InsightOverride[];
+}
+
+export interface InsightOverride {
+  id: string;
+  reason: string;
+  /** ISO 8601 date or date-time; a date alone expires at the end of that day (UTC). */
+  expires: string;
 }

@@ -34,8 +34,8 @@ const lockItem = async (box: Sandbox) =>
   (await box.aws.clients.client(DynamoDBClient).send(new GetItemCommand({ TableName: 'eksops-dev-upgrade-locks', Key: { lockId: { S: 'self/eu-west-1/prod-eu' } }, ConsistentRead: true }))).Item;
 
 describe('cluster-upgrade', () => {
-  it('upgrades two hops stage by stage, with sized waits and a small history', async () => {
-    const box = await fleet();
+  it('upgrades two hops stage by stage when a window may carry two, with sized waits and a small history', async () => {
+    const box = await fleet({ hopsPerWindow: 2 });
     const execution = await runUpgrade(box, { cluster: 'prod-eu', targetVersion: '1.34' });
     expect(execution.status).toBe('SUCCEEDED');
     expect(clusterVersions(box, 'prod-eu')).toEqual({
@@ -48,9 +48,11 @@ describe('cluster-upgrade', () => {
     expect(calls(box, 'UpdateNodegroupVersion')).toBe(8);
     const nodegroupOrder = box.aws.account.changes.filter((change) => change.action === 'UpdateNodegroupVersion').map((change) => change.resource.split('/').at(-1));
     expect(nodegroupOrder).toEqual(['system', 'batch', 'gpu', 'web', 'system', 'batch', 'gpu', 'web']);
-    // Sized waits: at most two polls per stage (12 stages), never a 30-second loop.
+    // Sized waits: at most two polls per stage (12 stages, and the insights refresh before the second hop), never a 30-second loop.
     const polls = box.lambda.invocations.filter((invocation) => invocation.functionName === 'upgradePoll').length;
-    expect(polls).toBeLessThanOrEqual(24);
+    expect(polls).toBeLessThanOrEqual(26);
+    // The second hop's insights were evaluated at 1.32: eksops had EKS re-evaluate them (once) before it.
+    expect(box.aws.account.changes.filter((change) => change.action === 'StartInsightsRefresh')).toHaveLength(1);
     // Each hop in its own child execution: the parent's history grows by a few events per hop.
     expect(execution.childExecutions.map((child) => child.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     expect(execution.history.length).toBeLessThan(60);

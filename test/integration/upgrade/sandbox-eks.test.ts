@@ -5,6 +5,7 @@ import {
   DescribeClusterCommand,
   DescribeClusterVersionsCommand,
   DescribeInsightCommand,
+  DescribeInsightsRefreshCommand,
   DescribeNodegroupCommand,
   DescribeUpdateCommand,
   EKSClient,
@@ -12,6 +13,7 @@ import {
   InvalidRequestException,
   ListInsightsCommand,
   ResourceInUseException,
+  StartInsightsRefreshCommand,
   UpdateAddonCommand,
   UpdateClusterVersionCommand,
   UpdateNodegroupVersionCommand,
@@ -105,14 +107,30 @@ describe('EKS add-ons in the in-memory account', () => {
 });
 
 describe('EKS upgrade insights and EC2 subnets in the in-memory account', () => {
-  it('lists insights by version and blocks UpdateClusterVersion on an ERROR one unless forced', async () => {
+  it('lists insights by version, and lets UpdateClusterVersion through an ERROR one (EKS no longer enforces them)', async () => {
     const { aws, eks } = account();
     const insight = aws.account.service(SandboxEksInsights).seedInsight(aws.here, 'prod', { name: 'Deprecated APIs removed in Kubernetes v1.33', kubernetesVersion: '1.33', status: 'ERROR' });
     const listed = (await eks.send(new ListInsightsCommand({ clusterName: 'prod', filter: { kubernetesVersions: ['1.33'] } }))).insights ?? [];
     expect(listed.map((entry) => [entry.name, entry.insightStatus?.status])).toEqual([['Deprecated APIs removed in Kubernetes v1.33', 'ERROR']]);
     expect((await eks.send(new DescribeInsightCommand({ clusterName: 'prod', id: insight.id }))).insight?.recommendation).toMatch(/\S/);
-    await expect(eks.send(new UpdateClusterVersionCommand({ name: 'prod', version: '1.33' }))).rejects.toThrow(/readiness checks failed/);
-    await expect(eks.send(new UpdateClusterVersionCommand({ name: 'prod', version: '1.33', force: true }))).resolves.toBeDefined();
+    await expect(eks.send(new UpdateClusterVersionCommand({ name: 'prod', version: '1.33' }))).resolves.toMatchObject({ update: { status: 'InProgress' } });
+  });
+
+  it('re-evaluates insights every 24 hours, and on demand with StartInsightsRefresh', async () => {
+    const { aws, eks } = account();
+    const seededAt = aws.clock.now();
+    aws.account.service(SandboxEksInsights).seedInsight(aws.here, 'prod', { name: 'Kubelet version skew', kubernetesVersion: '1.33', status: 'PASSING' });
+    const refreshedAt = async () => (await eks.send(new ListInsightsCommand({ clusterName: 'prod' }))).insights?.[0]?.lastRefreshTime?.toISOString();
+    aws.clock.advance(23 * 3600_000);
+    expect(await refreshedAt()).toBe(seededAt.toISOString());
+    aws.clock.advance(2 * 3600_000);
+    expect(await refreshedAt()).toBe(new Date(seededAt.getTime() + 24 * 3600_000).toISOString());
+    const started = aws.clock.now();
+    expect(await eks.send(new StartInsightsRefreshCommand({ clusterName: 'prod' }))).toMatchObject({ status: 'IN_PROGRESS' });
+    expect(await eks.send(new DescribeInsightsRefreshCommand({ clusterName: 'prod' }))).toMatchObject({ status: 'IN_PROGRESS' });
+    aws.clock.advance(5 * 60_000);
+    expect(await eks.send(new DescribeInsightsRefreshCommand({ clusterName: 'prod' }))).toMatchObject({ status: 'COMPLETED', startedAt: started });
+    expect(Date.parse((await refreshedAt()) ?? '')).toBeGreaterThan(started.getTime());
   });
 
   it('answers DescribeSubnets with the free addresses', async () => {

@@ -5,8 +5,10 @@ import { describeStage } from '../../../shared/upgrade/stage.ts';
 import type { UpgradeSettings } from '../../../shared/upgrade/settings.ts';
 import { fixtureCatalog, fixtureNodegroup, healthyCluster, RECOMMENDED_AL2023, selfManagedGroup, workersTemplate } from './snapshot-fixture.ts';
 
-const settings: UpgradeSettings = { approval: false, approvalTimeoutMinutes: 60, canaryNodegroup: 'system', nodegroupMaxConcurrency: 2, addonResolveConflicts: 'PRESERVE', kubernetesChecks: false, refreshSelfManaged: false };
+const settings: UpgradeSettings = { approval: false, approvalTimeoutMinutes: 60, canaryNodegroup: 'system', nodegroupMaxConcurrency: 2, addonResolveConflicts: 'PRESERVE', kubernetesChecks: false, refreshSelfManaged: false, hopsPerWindow: 1, bakeHours: 24, insightOverrides: [] };
 const now = new Date('2026-03-02T09:00:00Z');
+/** A window's first hop, no earlier hop on record. */
+const FIRST_HOP = { hopsThisWindow: 0 };
 
 /** The fixture's hop to 1.33, up to the managed node groups, and its kube-proxy stage. */
 const HOP_TO_NODEGROUPS = [
@@ -40,7 +42,7 @@ describe('the upgrade plan', () => {
 
   it('passes the launch template of a custom-AMI group and no explicit version', () => {
     const cluster = healthyCluster({ version: '1.33', addons: [], nodegroups: [{ ...fixtureNodegroup('batch'), amiType: 'CUSTOM', launchTemplate: { id: 'lt-0abc', version: '7' } }] });
-    const step = nextStep(cluster, settings, '1.33', now);
+    const step = nextStep(cluster, settings, '1.33', now, FIRST_HOP);
     expect(step).toMatchObject({ action: 'start', stage: { kind: 'nodegroups', nodegroups: [{ name: 'batch', customAmi: true, launchTemplate: { id: 'lt-0abc', version: '7' } }] } });
   });
 
@@ -51,11 +53,11 @@ describe('the upgrade plan', () => {
   });
 
   it('waits for updates already running instead of starting new ones', () => {
-    expect(nextStep(healthyCluster({ runningUpdates: [{ id: 'u-9', type: 'VersionUpdate', nodegroup: 'web' }] }), settings, '1.33', now)).toEqual({ action: 'await-running', updates: [{ id: 'u-9', type: 'VersionUpdate', nodegroup: 'web' }] });
+    expect(nextStep(healthyCluster({ runningUpdates: [{ id: 'u-9', type: 'VersionUpdate', nodegroup: 'web' }] }), settings, '1.33', now, FIRST_HOP)).toEqual({ action: 'await-running', updates: [{ id: 'u-9', type: 'VersionUpdate', nodegroup: 'web' }] });
   });
 
   it('stops at the hop that pre-flight blocks, with the findings', () => {
-    const plan = planUpgrade(healthyCluster({ insights: [{ name: 'Deprecated APIs', kubernetesVersion: '1.33', status: 'ERROR' }] }), settings, '1.33', now);
+    const plan = planUpgrade(healthyCluster({ insights: [{ id: 'insight-deprecated', name: 'Deprecated APIs', kubernetesVersion: '1.33', status: 'ERROR' }] }), settings, '1.33', now);
     expect(plan.stages).toEqual([]);
     expect(plan.blockedAt).toEqual({ from: '1.32', to: '1.33' });
     expect(plan.findings.filter((finding) => finding.severity === 'BLOCK').map((finding) => finding.check)).toEqual(['upgrade-insight']);
@@ -64,7 +66,7 @@ describe('the upgrade plan', () => {
   it('is complete when the cluster is at the target with everything level', () => {
     const base = healthyCluster();
     const done = healthyCluster({ addons: base.addons.map((addon) => ({ ...addon, version: fixtureCatalog('1.32').addons[addon.name]?.defaultVersion ?? addon.version })) });
-    expect(nextStep(done, settings, '1.32', now)).toEqual({ action: 'complete', version: '1.32' });
+    expect(nextStep(done, settings, '1.32', now, FIRST_HOP)).toEqual({ action: 'complete', version: '1.32' });
   });
 
   describe('self-managed groups', () => {
@@ -82,7 +84,7 @@ describe('the upgrade plan', () => {
     });
 
     it('carry what the refresh needs: the template, the source version, the AMIs, a warmup when the group sets none', () => {
-      const step = nextStep(healthyCluster({ selfManagedGroups: [selfManagedGroup()] }), optIn, '1.33', now);
+      const step = nextStep(healthyCluster({ selfManagedGroups: [selfManagedGroup()] }), optIn, '1.33', now, FIRST_HOP);
       expect(step).toEqual({
         action: 'start',
         findings: [],
@@ -92,7 +94,7 @@ describe('the upgrade plan', () => {
           groups: [{ name: 'legacy-workers', launchTemplate: { id: 'lt-0workers', name: 'workers-lt' }, sourceVersion: '3', fromImage: 'ami-0al2023x8632a', toImage: RECOMMENDED_AL2023['1.32'], templateCurrent: false, mixedInstances: false, desiredCapacity: 4, warmupSeconds: 300, instanceWarmup: 300 }],
         },
       });
-      const withWarmup = nextStep(healthyCluster({ selfManagedGroups: [selfManagedGroup('legacy-workers', { defaultInstanceWarmup: 120 })] }), optIn, '1.33', now);
+      const withWarmup = nextStep(healthyCluster({ selfManagedGroups: [selfManagedGroup('legacy-workers', { defaultInstanceWarmup: 120 })] }), optIn, '1.33', now, FIRST_HOP);
       expect(withWarmup).toMatchObject({ stage: { groups: [{ warmupSeconds: 120 }] } });
       // The group's own DefaultInstanceWarmup applies: no InstanceWarmup preference overrides it.
       expect(withWarmup.action === 'start' && withWarmup.stage.kind === 'self-managed' ? withWarmup.stage.groups[0]?.instanceWarmup : 'no stage').toBeUndefined();
@@ -120,10 +122,10 @@ describe('the upgrade plan', () => {
       const level = selfManagedGroup('legacy-workers', { launchTemplate: workersTemplate({ imageId: RECOMMENDED_AL2023['1.32'] }) });
       const base = healthyCluster();
       const done = healthyCluster({ addons: base.addons.map((addon) => ({ ...addon, version: fixtureCatalog('1.32').addons[addon.name]?.defaultVersion ?? addon.version })), selfManagedGroups: [level] });
-      expect(nextStep(done, optIn, '1.32', now)).toEqual({ action: 'complete', version: '1.32' });
+      expect(nextStep(done, optIn, '1.32', now, FIRST_HOP)).toEqual({ action: 'complete', version: '1.32' });
       // $Latest already names the recommended AMI (a version created before a refresh failed), 2 instances still run the old one.
       const lagging = healthyCluster({ ...done, selfManagedGroups: [{ ...level, outdatedInstances: 2, launchTemplate: workersTemplate({ imageId: RECOMMENDED_AL2023['1.32'], version: '$Latest', versionNumber: '4' }) }] });
-      expect(nextStep(lagging, optIn, '1.32', now)).toMatchObject({ action: 'start', stage: { kind: 'self-managed', groups: [{ name: 'legacy-workers', sourceVersion: '4', templateCurrent: true, toImage: RECOMMENDED_AL2023['1.32'] }] } });
+      expect(nextStep(lagging, optIn, '1.32', now, FIRST_HOP)).toMatchObject({ action: 'start', stage: { kind: 'self-managed', groups: [{ name: 'legacy-workers', sourceVersion: '4', templateCurrent: true, toImage: RECOMMENDED_AL2023['1.32'] }] } });
     });
 
     it('refresh as many groups at a time as node groups, and wait for a refresh already running', () => {
@@ -131,7 +133,7 @@ describe('the upgrade plan', () => {
       const stages = planUpgrade(healthyCluster({ selfManagedGroups: groups }), optIn, '1.32', now).stages;
       expect(stages.map((stage) => (stage.kind === 'self-managed' ? stage.groups.map((group) => group.name) : []))).toEqual([['a-workers', 'b-workers'], ['c-workers']]);
       const running = { id: '5f1e-refresh', type: 'InstanceRefresh', autoScalingGroup: 'a-workers' };
-      expect(nextStep(healthyCluster({ selfManagedGroups: groups, runningUpdates: [running] }), optIn, '1.33', now)).toEqual({ action: 'await-running', updates: [running] });
+      expect(nextStep(healthyCluster({ selfManagedGroups: groups, runningUpdates: [running] }), optIn, '1.33', now, FIRST_HOP)).toEqual({ action: 'await-running', updates: [running] });
     });
 
     it('do not refresh an AL2 group past 1.32, where AWS publishes no AL2 AMI, and say so', () => {
@@ -148,5 +150,55 @@ describe('the upgrade plan', () => {
         remedy: expect.stringContaining('Amazon Linux 2 AMIs end at 1.32'),
       });
     });
+  });
+});
+
+describe('the hop boundary', () => {
+  const atTarget = (overrides: Parameters<typeof healthyCluster>[0] = {}) => healthyCluster(overrides);
+  const hourAgo = new Date(now.getTime() - 3600_000).toISOString();
+
+  it('keeps to upgrade.hopsPerWindow, and says which hop waits', () => {
+    expect(nextStep(atTarget(), settings, '1.33', now, { hopsThisWindow: 1 })).toMatchObject({ action: 'pause', pause: { reason: 'hops-per-window', hop: { from: '1.32', to: '1.33' } } });
+    expect(nextStep(atTarget(), { ...settings, hopsPerWindow: 2 }, '1.33', now, { hopsThisWindow: 1 })).toMatchObject({ action: 'start', stage: { kind: 'control-plane' } });
+  });
+
+  it('waits out the bake period of the previous hop at a window\'s first hop only', () => {
+    expect(nextStep(atTarget(), settings, '1.33', now, { hopsThisWindow: 0, previousHopEndedAt: hourAgo })).toMatchObject({ action: 'pause', pause: { reason: 'bake', notBefore: new Date(now.getTime() + 23 * 3600_000).toISOString() } });
+    // No bake: the hop goes on (its insights evaluated after the previous hop; none here).
+    expect(nextStep(atTarget({ insights: [] }), { ...settings, bakeHours: 0 }, '1.33', now, { hopsThisWindow: 0, previousHopEndedAt: hourAgo })).toMatchObject({ action: 'start' });
+  });
+
+  it('has stale insights re-evaluated once, then waits for a later window', () => {
+    const stale = atTarget({ insights: [{ id: 'i-1', name: 'Deprecated APIs', kubernetesVersion: '1.33', status: 'PASSING', lastRefreshTime: new Date(now.getTime() - 2 * 3600_000).toISOString() }] });
+    const history = { hopsThisWindow: 1, previousHopEndedAt: hourAgo };
+    const wide = { ...settings, hopsPerWindow: 3 };
+    expect(nextStep(stale, wide, '1.33', now, history)).toMatchObject({ action: 'refresh-insights', hop: { to: '1.33' }, stale: [{ id: 'i-1' }] });
+    expect(nextStep(stale, wide, '1.33', now, { ...history, insightsRefreshedFor: '1.33' })).toMatchObject({ action: 'pause', pause: { reason: 'insights-stale' } });
+    // Evaluated after the previous hop ended: fresh, and passing.
+    const fresh = atTarget({ insights: [{ id: 'i-1', name: 'Deprecated APIs', kubernetesVersion: '1.33', status: 'PASSING', lastRefreshTime: now.toISOString() }] });
+    expect(nextStep(fresh, wide, '1.33', now, history)).toMatchObject({ action: 'start', stage: { kind: 'control-plane' } });
+  });
+
+  it('blocks on every insight at or below the hop that is not passing, UNKNOWN and WARNING included, and not on later ones', () => {
+    const blockedBy = (status: 'WARNING' | 'UNKNOWN' | 'ERROR', kubernetesVersion: string) => nextStep(atTarget({ insights: [{ id: 'i-2', name: 'Kubelet version skew', kubernetesVersion, status }] }), settings, '1.33', now, FIRST_HOP).action;
+    expect(blockedBy('WARNING', '1.33')).toBe('blocked');
+    expect(blockedBy('UNKNOWN', '1.33')).toBe('blocked');
+    expect(blockedBy('ERROR', '1.32')).toBe('blocked');
+    expect(blockedBy('WARNING', '1.34')).toBe('start');
+  });
+
+  it('blocks a hop whose add-on catalog could not be read, instead of skipping its add-on stage', () => {
+    const cluster = atTarget({ addonCatalogs: healthyCluster().addonCatalogs.filter((catalog) => catalog.kubernetesVersion !== '1.33') });
+    const plan = planUpgrade(cluster, settings, '1.33', now);
+    expect(plan.blockedAt).toEqual({ from: '1.32', to: '1.33' });
+    expect(plan.findings.filter((finding) => finding.severity === 'BLOCK').map((finding) => finding.check)).toContain('addon-catalog');
+  });
+
+  it('plans later windows after this one, and says where this window stops', () => {
+    const cluster = atTarget({ offeredVersions: [...healthyCluster().offeredVersions, { version: '1.34', status: 'STANDARD_SUPPORT' }], addonCatalogs: [...healthyCluster().addonCatalogs, { ...fixtureCatalog('1.33'), kubernetesVersion: '1.34' }] });
+    const plan = planUpgrade(cluster, settings, '1.34', now);
+    expect(plan.blockedAt).toBeUndefined();
+    expect(plan.stages.map(describeStage).slice(plan.thisWindow)[0]).toBe('control plane 1.33 → 1.34');
+    expect(plan.pause?.reason).toBe('hops-per-window');
   });
 });
