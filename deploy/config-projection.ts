@@ -20,6 +20,7 @@ export const FUNCTION_CONFIG_SECTIONS: Record<string, readonly Section[]> = {
   upgradeFinish: ['notify', 'upgrade'],
   upgradeApprovalRequest: ['notify', 'upgrade'],
   upgradeApproval: ['notify', 'upgrade'],
+  nodeDrain: ['notify', 'upgrade'],
 };
 
 const ALWAYS = ['region', 'dryRun', 'accounts', 'clusters'] as const;

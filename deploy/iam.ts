@@ -79,16 +79,16 @@ export function buildRoles(config: Config): Record<string, object> {
 /**
  * Who uses what (read from each functions/<name>/app.ts and the cores they call): each function is granted only the
  * secrets and roles in its own code path.
- * - Slack: every function that takes a `notifier` (cluster-onboarding, log-subscriptions, node-tags, the upgrade tasks).
+ * - Slack: every function that takes a `notifier` (cluster-onboarding, log-subscriptions, node-tags, the upgrade tasks, node-drain).
  * - Destination credentials: the forwarder and the replay, the only senders to log destinations.
  * - Other accounts: the functions that build clients with an `accountId` (cluster-onboarding, log-subscriptions,
- *   node-tags; upgrade begin/advance/poll through upgradeClientsFor). Their externalId secret goes with them.
+ *   node-tags; upgrade begin/advance/poll and node-drain through upgradeClientsFor). Their externalId secret goes with them.
  */
-export const SLACK_FUNCTIONS = new Set(['clusterOnboarding', 'logSubscriptions', 'nodeTags', 'upgradeBegin', 'upgradeAdvance', 'upgradePoll', 'upgradeFinish', 'upgradeApprovalRequest', 'upgradeApproval']);
+export const SLACK_FUNCTIONS = new Set(['clusterOnboarding', 'logSubscriptions', 'nodeTags', 'upgradeBegin', 'upgradeAdvance', 'upgradePoll', 'upgradeFinish', 'upgradeApprovalRequest', 'upgradeApproval', 'nodeDrain']);
 export const DESTINATION_FUNCTIONS = new Set(['logForwarder', 'logReplay']);
-export const CROSS_ACCOUNT_FUNCTIONS = new Set(['clusterOnboarding', 'logSubscriptions', 'nodeTags', 'upgradeBegin', 'upgradeAdvance', 'upgradePoll']);
+export const CROSS_ACCOUNT_FUNCTIONS = new Set(['clusterOnboarding', 'logSubscriptions', 'nodeTags', 'upgradeBegin', 'upgradeAdvance', 'upgradePoll', 'nodeDrain']);
 /** The functions with `destinations.onFailure` in serverless/<capability>.functions.yml (the template test checks the two agree). */
-export const ON_FAILURE_FUNCTIONS = new Set(['clusterOnboarding', 'logForwarder', 'logSubscriptions', 'logReplay', 'nodeTags']);
+export const ON_FAILURE_FUNCTIONS = new Set(['clusterOnboarding', 'logForwarder', 'logSubscriptions', 'logReplay', 'nodeTags', 'nodeDrain']);
 
 function grantedStatements(config: Config): Record<string, Statement[]> {
   const slack = config.notify.slack ? [config.notify.slack.secret] : [];

@@ -47,6 +47,11 @@ function refreshStatements(config: Config): Statement[] {
   return [
     { Effect: 'Allow', Action: ['ec2:CreateLaunchTemplateVersion'], Resource: LAUNCH_TEMPLATES },
     { Effect: 'Allow', Action: ['autoscaling:StartInstanceRefresh'], Resource: AUTO_SCALING_GROUPS },
+    // eksops's drain hook, put before each refresh (drain/hook.ts). DescribeLifecycleHooks has no resource type
+    // (Service Authorization Reference, Amazon EC2 Auto Scaling); PutLifecycleHook is scoped to the groups of the
+    // configured clusters by their kubernetes.io/cluster/<name> tag.
+    { Effect: 'Allow', Action: ['autoscaling:DescribeLifecycleHooks'], Resource: '*' },
+    ...clusterTaggedGroups(config, ['autoscaling:PutLifecycleHook']),
     // Only launches from one of the account's launch templates (ec2:LaunchTemplate applies to every resource
     // type of the request), on the resource types RunInstances names, with AWS's public AMIs and snapshots.
     {
@@ -59,6 +64,31 @@ function refreshStatements(config: Config): Statement[] {
     { Effect: 'Allow', Action: ['ec2:CreateTags'], Resource: LAUNCHED_RESOURCES, Condition: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } } },
     // The self-managed nodes' roles named in upgrade.nodeRoleArns, to EC2 only.
     ...(nodeRoleArns(config).length > 0 ? [{ Effect: 'Allow' as const, Action: ['iam:PassRole'], Resource: nodeRoleArns(config), Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } }] : []),
+  ];
+}
+
+/**
+ * An action on the Auto Scaling groups of the configured clusters only: one statement per cluster, matching its
+ * `kubernetes.io/cluster/<name>` tag (owned or shared) with autoscaling:ResourceTag, which the group actions support.
+ */
+function clusterTaggedGroups(config: Config, actions: string[]): Statement[] {
+  return [...new Set(config.clusters.map((cluster) => cluster.name))].map((name) => ({
+    Effect: 'Allow' as const,
+    Action: actions,
+    Resource: AUTO_SCALING_GROUPS,
+    Condition: { StringEquals: { [`autoscaling:ResourceTag/kubernetes.io/cluster/${name}`]: ['owned', 'shared'] } },
+  }));
+}
+
+/**
+ * nodeDrain (shared/upgrade/drain): completing (and extending) the lifecycle actions of eksops's hook on the
+ * configured clusters' groups, and DescribeCluster of those clusters for the Kubernetes endpoint and token. Only
+ * when a cluster opts in to refreshSelfManaged: no hook is ever put otherwise.
+ */
+function drainStatements(config: Config): Statement[] {
+  return [
+    ...clusterTaggedGroups(config, ['autoscaling:CompleteLifecycleAction', 'autoscaling:RecordLifecycleActionHeartbeat']),
+    { Effect: 'Allow', Action: ['eks:DescribeCluster'], Resource: configuredClusterArns(config) },
   ];
 }
 
@@ -76,13 +106,14 @@ export function upgradeConfigPermissions(config: Config): Record<string, Stateme
   // Changing a cluster, its node groups and add-ons: the configured clusters only.
   if (config.clusters.length > 0) {
     advance.push(
-      { Effect: 'Allow', Action: ['eks:UpdateClusterVersion'], Resource: configuredClusterArns(config) },
+      // StartInsightsRefresh: before a hop whose insights predate the previous one (plan.ts, refresh-insights).
+      { Effect: 'Allow', Action: ['eks:UpdateClusterVersion', 'eks:StartInsightsRefresh'], Resource: configuredClusterArns(config) },
       { Effect: 'Allow', Action: ['eks:UpdateNodegroupVersion'], Resource: configuredClusterArns(config, 'nodegroup') },
       { Effect: 'Allow', Action: ['eks:UpdateAddon'], Resource: configuredClusterArns(config, 'addon') },
     );
   }
   if (refreshes) advance.push(...refreshStatements(config));
-  return advance.length > 0 ? { upgradeAdvance: advance } : {};
+  return { ...(advance.length > 0 ? { upgradeAdvance: advance } : {}), ...(refreshes ? { nodeDrain: drainStatements(config) } : {}) };
 }
 
 /** upgrade: what each function calls, on the narrowest resources AWS allows. Keys are serverless.yml function names. */
@@ -94,9 +125,14 @@ export const UPGRADE_PERMISSIONS: Record<string, Statement[]> = {
   ],
   upgradePoll: [
     { Effect: 'Allow', Action: ['eks:DescribeUpdate'], Resource: [ACCOUNT_CLUSTERS, NODEGROUPS, ADDONS] },
+    // The on-demand insights refresh a hop may wait for (act.ts pollInsightsRefresh).
+    { Effect: 'Allow', Action: ['eks:DescribeInsightsRefresh'], Resource: ACCOUNT_CLUSTERS },
     { Effect: 'Allow', Action: ['autoscaling:DescribeInstanceRefreshes'], Resource: '*' },
   ],
   upgradeFinish: [{ Effect: 'Allow', Action: ['dynamodb:DeleteItem'], Resource: LOCK_TABLE }],
+  // The node drain reads the group's tags (its cluster) and instances (their zone); DescribeAutoScalingGroups has no
+  // resource type. Completing the lifecycle action and DescribeCluster: upgradeConfigPermissions (configured clusters).
+  nodeDrain: [{ Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups'], Resource: '*' }],
   // The approval gate (shared/upgrade/approval.ts): the request keeps the task token in the upgrade table,
   // the function URL records the decision once and answers the token. Its signing secret: deploy/iam.ts.
   upgradeApprovalRequest: [{ Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: LOCK_TABLE }],

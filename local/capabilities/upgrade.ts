@@ -1,10 +1,12 @@
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { makeHandler as nodeDrain } from '../../functions/node-drain/app.ts';
 import { makeHandler as upgradeAdvance } from '../../functions/upgrade-advance/app.ts';
 import { makeHandler as upgradeApproval } from '../../functions/upgrade-approval/app.ts';
 import { makeHandler as upgradeApprovalRequest } from '../../functions/upgrade-approval-request/app.ts';
 import { makeHandler as upgradeBegin } from '../../functions/upgrade-begin/app.ts';
 import { makeHandler as upgradeFinish } from '../../functions/upgrade-finish/app.ts';
 import { makeHandler as upgradePoll } from '../../functions/upgrade-poll/app.ts';
+import { SandboxAutoScaling } from '../account/services/autoscaling.ts';
 import { SandboxEc2LaunchTemplates } from '../account/services/ec2-launch-templates.ts';
 import { SandboxEc2Subnets } from '../account/services/ec2-subnets.ts';
 import { SandboxEksAddons } from '../account/services/eks-addons.ts';
@@ -26,6 +28,7 @@ export const UPGRADE: SandboxCapability = {
     upgradeFinish: (deps) => upgradeFinish(deps),
     upgradeApprovalRequest: (deps) => upgradeApprovalRequest(deps),
     upgradeApproval: (deps) => upgradeApproval(deps),
+    nodeDrain: (deps) => nodeDrain(deps),
   },
   scenarios: UPGRADE_SCENARIOS,
   services: ({ account, clock, eks }) => {
@@ -41,6 +44,9 @@ export const UPGRADE: SandboxCapability = {
     const signingSecret = sandbox.config.upgrade.approvals?.signingSecret;
     if (signingSecret && 'ssmParameter' in signingSecret) sandbox.aws.services.ssm.seedParameter(sandbox.aws.here, signingSecret.ssmParameter, SANDBOX_SIGNING_SECRET, 'SecureString');
     await createLockTable(sandbox);
+    // Auto Scaling's lifecycle-action events reach the bus, as EventBridge delivers them (nodeDrain's rule). One
+    // instant: virtual time stands still while the drain runs, as a state machine's Wait would otherwise jump it.
+    sandbox.aws.account.service(SandboxAutoScaling).onLifecycleAction((event) => sandbox.aws.clock.instant(() => sandbox.bus.put(event as never)));
   },
 };
 

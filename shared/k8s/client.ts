@@ -3,7 +3,7 @@ import type { Clock } from '../time/clock.ts';
 import { type CredentialsInput, type EksToken, eksToken } from './eks-token.ts';
 
 /**
- * A minimal, read-only Kubernetes API client for an EKS cluster: GET a path, JSON back, over HTTPS that trusts only
+ * A minimal Kubernetes API client for an EKS cluster: GET a path (JSON or text back), PATCH and POST JSON, over HTTPS that trusts only
  * the cluster's own CA, authenticated with an EKS token of eksops's role. node:https because Node's global fetch
  * cannot be given a CA without the undici package.
  */
@@ -39,6 +39,10 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const READ_ACCESS_REMEDY =
   'associate the AmazonEKSViewPolicy access policy (cluster scope) with that access entry, or bind a ClusterRole allowing get and list on poddisruptionbudgets in the policy API group to a Kubernetes group of the access entry';
 
+// The node drain (shared/upgrade/drain) writes: cordon and eviction are not in AmazonEKSViewPolicy.
+const WRITE_ACCESS_REMEDY =
+  'bind a ClusterRole allowing get, list and patch on nodes, list on pods and create on pods/eviction to a Kubernetes group of eksops\'s access entry (README, node drain)';
+
 export class KubernetesClientError extends Error {
   override readonly name: string = 'KubernetesClientError';
   /** What a person should do about it. */
@@ -55,14 +59,16 @@ export class KubernetesAccessError extends KubernetesClientError {
   override readonly name = 'KubernetesAccessError';
   readonly status: 401 | 403;
 
-  constructor(status: 401 | 403, path: string, serverMessage: string | undefined) {
+  constructor(status: 401 | 403, path: string, serverMessage: string | undefined, method: HttpMethod = 'GET') {
     super(
       status === 401
-        ? `the cluster API refused eksops's token (401 Unauthorized) for GET ${path}`
-        : `the cluster API forbids eksops GET ${path} (403 Forbidden)${serverMessage ? `: ${serverMessage}` : ''}`,
+        ? `the cluster API refused eksops's token (401 Unauthorized) for ${method} ${path}`
+        : `the cluster API forbids eksops ${method} ${path} (403 Forbidden)${serverMessage ? `: ${serverMessage}` : ''}`,
       status === 401
-        ? `create an EKS access entry for eksops's role (the cluster's authenticationMode must include API), then ${READ_ACCESS_REMEDY}; a 401 can also mean the clock of the caller is off by more than the token's 15 minutes`
-        : READ_ACCESS_REMEDY,
+        ? `create an EKS access entry for eksops's role (the cluster's authenticationMode must include API), then ${method === 'GET' ? READ_ACCESS_REMEDY : WRITE_ACCESS_REMEDY}; a 401 can also mean the clock of the caller is off by more than the token's 15 minutes`
+        : method === 'GET'
+          ? READ_ACCESS_REMEDY
+          : WRITE_ACCESS_REMEDY,
     );
     this.status = status;
   }
@@ -74,8 +80,8 @@ export class KubernetesStatusError extends KubernetesClientError {
   readonly status: number;
   readonly reason: string | undefined;
 
-  constructor(status: number, path: string, reason: string | undefined, serverMessage: string | undefined) {
-    super(`the cluster API answered ${status}${reason ? ` ${reason}` : ''} to GET ${path}${serverMessage ? `: ${serverMessage}` : ''}`, status >= 500 || status === 429 || status === 410 ? 'the API server is busy, failing or compacted the list under way: the next pre-flight retries' : 'report this to the eksops maintainers with the message');
+  constructor(status: number, path: string, reason: string | undefined, serverMessage: string | undefined, method: HttpMethod = 'GET') {
+    super(`the cluster API answered ${status}${reason ? ` ${reason}` : ''} to ${method} ${path}${serverMessage ? `: ${serverMessage}` : ''}`, status >= 500 || status === 429 || status === 410 ? 'the API server is busy, failing or compacted the list under way: the next pre-flight retries' : 'report this to the eksops maintainers with the message');
     this.status = status;
     this.reason = reason;
   }
@@ -84,15 +90,15 @@ export class KubernetesStatusError extends KubernetesClientError {
 /** A 2xx answer that is not the JSON asked for (a proxy's HTML page, a truncated body). */
 export class KubernetesResponseFormatError extends KubernetesClientError {
   override readonly name = 'KubernetesResponseFormatError';
-  constructor(path: string, detail: string) {
-    super(`the cluster API answer to GET ${path} is not the expected JSON: ${detail}`, 'check that the endpoint is the cluster API server and not a proxy');
+  constructor(path: string, detail: string, method: HttpMethod = 'GET') {
+    super(`the cluster API answer to ${method} ${path} is not the expected JSON: ${detail}`, 'check that the endpoint is the cluster API server and not a proxy');
   }
 }
 
 export class KubernetesTimeoutError extends KubernetesClientError {
   override readonly name = 'KubernetesTimeoutError';
-  constructor(path: string, timeoutMs: number) {
-    super(`the cluster API did not answer GET ${path} within ${timeoutMs} ms`, 'if the cluster endpoint is private, run eksops in a subnet that reaches it (Lambda VpcConfig) or enable public access for eksops\'s address (publicAccessCidrs); otherwise the next pre-flight retries');
+  constructor(path: string, timeoutMs: number, method: HttpMethod = 'GET') {
+    super(`the cluster API did not answer ${method} ${path} within ${timeoutMs} ms`, 'if the cluster endpoint is private, run eksops in a subnet that reaches it (Lambda VpcConfig) or enable public access for eksops\'s address (publicAccessCidrs); otherwise the next pre-flight retries');
   }
 }
 
@@ -120,6 +126,12 @@ export class KubernetesEndpointMissingError extends KubernetesClientError {
   constructor(clusterName: string, missing: string) {
     super(`cluster ${clusterName} has no ${missing} in DescribeCluster`, 'wait until the cluster is ACTIVE');
   }
+}
+
+type HttpMethod = 'GET' | 'PATCH' | 'POST';
+interface RequestBody {
+  contentType: string;
+  text: string;
 }
 
 const TLS_CODE = /CERT|SSL|TLS|UNABLE_TO_|SELF_SIGNED|HOSTNAME/;
@@ -163,19 +175,58 @@ export class KubernetesClient {
 
   /** GET a path (with its query), parsed JSON back. */
   async get<T = unknown>(path: string, query: Record<string, string | number | undefined> = {}, signal?: AbortSignal): Promise<T> {
+    return this.#json<T>('GET', path, query, undefined, signal);
+  }
+
+  /**
+   * GET a path whose answer is text, not JSON (the API server's `/metrics`, Prometheus text format), as it came.
+   * The same errors as `get` for a non-2xx answer.
+   */
+  async getText(path: string, query: Record<string, string | number | undefined> = {}, signal?: AbortSignal): Promise<string> {
+    const url = this.#url(path, query);
+    const { status, body } = await this.#send('GET', url, await this.#bearer(), undefined, signal, 'text/plain, */*');
+    this.#check('GET', status, url.pathname, body);
+    return body;
+  }
+
+  /**
+   * PATCH an object. `merge` is a JSON merge patch (RFC 7386, `application/merge-patch+json`); `strategic` is
+   * Kubernetes's strategic merge patch (`application/strategic-merge-patch+json`, built-in kinds only), which
+   * merges lists by their patch key instead of replacing them. Both change only the fields the patch names.
+   */
+  async patch<T = unknown>(path: string, patch: unknown, options: { type?: 'merge' | 'strategic'; signal?: AbortSignal } = {}): Promise<T> {
+    const contentType = options.type === 'strategic' ? 'application/strategic-merge-patch+json' : 'application/merge-patch+json';
+    return this.#json<T>('PATCH', path, {}, { contentType, text: JSON.stringify(patch) }, options.signal);
+  }
+
+  /** POST an object (a create, or a subresource such as a pod's `eviction`), parsed JSON back. */
+  async post<T = unknown>(path: string, body: unknown, options: { signal?: AbortSignal } = {}): Promise<T> {
+    return this.#json<T>('POST', path, {}, { contentType: 'application/json', text: JSON.stringify(body) }, options.signal);
+  }
+
+  async #json<T>(method: HttpMethod, path: string, query: Record<string, string | number | undefined>, body: RequestBody | undefined, signal: AbortSignal | undefined): Promise<T> {
+    const url = this.#url(path, query);
+    const { status, body: text, contentType } = await this.#send(method, url, await this.#bearer(), body, signal, 'application/json');
+    const shown = url.pathname;
+    this.#check(method, status, shown, text);
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new KubernetesResponseFormatError(shown, `${contentType ?? 'no content type'}, ${JSON.stringify(text.slice(0, 80))}`, method);
+    }
+  }
+
+  #url(path: string, query: Record<string, string | number | undefined>): URL {
     const url = new URL(path, this.endpoint);
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
-    const { status, body, contentType } = await this.#send(url, await this.#bearer(), signal);
-    const shown = url.pathname;
-    if (status === 401 || status === 403) throw new KubernetesAccessError(status, shown, parseStatus(body).message);
+    return url;
+  }
+
+  #check(method: HttpMethod, status: number, shown: string, body: string): void {
+    if (status === 401 || status === 403) throw new KubernetesAccessError(status, shown, parseStatus(body).message, method);
     if (status < 200 || status > 299) {
       const parsed = parseStatus(body);
-      throw new KubernetesStatusError(status, shown, parsed.reason, parsed.message);
-    }
-    try {
-      return JSON.parse(body) as T;
-    } catch {
-      throw new KubernetesResponseFormatError(shown, `${contentType ?? 'no content type'}, ${JSON.stringify(body.slice(0, 80))}`);
+      throw new KubernetesStatusError(status, shown, parsed.reason, parsed.message, method);
     }
   }
 
@@ -205,7 +256,7 @@ export class KubernetesClient {
     return this.#token.token;
   }
 
-  #send(url: URL, token: string, signal: AbortSignal | undefined): Promise<{ status: number; body: string; contentType: string | undefined }> {
+  #send(method: HttpMethod, url: URL, token: string, body: RequestBody | undefined, signal: AbortSignal | undefined, accept: string): Promise<{ status: number; body: string; contentType: string | undefined }> {
     const timeoutMs = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // Real time, not the clock: a socket waits in real time even when the sandbox runs on virtual time.
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -215,12 +266,17 @@ export class KubernetesClient {
       const req = httpsRequest(
         url,
         {
-          method: 'GET',
+          method,
           ca: this.#ca,
           // A fresh agent per request: the CA is this cluster's alone, and no idle socket outlives the call.
           agent: false,
           signal: combined,
-          headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'user-agent': 'eksops' },
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept,
+            'user-agent': 'eksops',
+            ...(body ? { 'content-type': body.contentType, 'content-length': String(Buffer.byteLength(body.text)) } : {}),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -229,22 +285,22 @@ export class KubernetesClient {
             size += chunk.length;
             if (size > MAX_BODY_BYTES) {
               req.destroy();
-              reject(new KubernetesResponseFormatError(shown, `more than ${MAX_BODY_BYTES} bytes`));
+              reject(new KubernetesResponseFormatError(shown, `more than ${MAX_BODY_BYTES} bytes`, method));
               return;
             }
             chunks.push(chunk);
           });
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), contentType: res.headers['content-type'] }));
-          res.on('error', (error) => reject(this.#failure(error, shown, timeout, timeoutMs)));
+          res.on('error', (error) => reject(this.#failure(error, shown, timeout, timeoutMs, method)));
         },
       );
-      req.on('error', (error) => reject(this.#failure(error, shown, timeout, timeoutMs)));
-      req.end();
+      req.on('error', (error) => reject(this.#failure(error, shown, timeout, timeoutMs, method)));
+      req.end(body?.text);
     });
   }
 
-  #failure(error: Error & { code?: string }, path: string, timeout: AbortSignal, timeoutMs: number): Error {
-    if (timeout.aborted) return new KubernetesTimeoutError(path, timeoutMs);
+  #failure(error: Error & { code?: string }, path: string, timeout: AbortSignal, timeoutMs: number, method: HttpMethod): Error {
+    if (timeout.aborted) return new KubernetesTimeoutError(path, timeoutMs, method);
     if (error.name === 'AbortError') return error;
     const code = error.code;
     if (code !== undefined && TLS_CODE.test(code)) return new KubernetesTlsError(`${code}: ${error.message}`, code, error);

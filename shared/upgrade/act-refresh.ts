@@ -11,6 +11,7 @@ import {
 import { CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
 import { TransientError } from '../middleware/errors.ts';
 import type { UpgradeClients } from './eks-port.ts';
+import { ensureDrainHook } from './drain/hook.ts';
 import { ACTIVE_REFRESH_STATUSES } from './observe-self-managed.ts';
 import { MIN_HEALTHY_PERCENTAGE } from './self-managed.ts';
 import type { SelfManagedChange } from './stage.ts';
@@ -21,10 +22,15 @@ import type { SelfManagedChange } from './stage.ts';
  * configuration is that exact version. When the refresh succeeds, Auto Scaling updates the group to its
  * desired configuration (StartInstanceRefresh, DesiredConfiguration): eksops never calls UpdateAutoScalingGroup,
  * and a refresh that fails leaves the group on its old version. Returns the refresh id.
+ *
+ * Before the refresh starts, the group gets eksops's termination lifecycle hook (drain/hook.ts): an instance refresh
+ * terminates instances without cordon or drain, and the hook holds each one in Terminating:Wait until nodeDrain has
+ * evicted its pods (Auto Scaling user guide: an instance refresh honours the group's lifecycle hooks).
  */
 export async function refreshGroup(clients: UpgradeClients, change: SelfManagedChange): Promise<string> {
   const version = change.templateCurrent ? change.sourceVersion : await createVersion(clients, change);
   const desired = await desiredConfiguration(clients, change, version);
+  await ensureDrainHook(clients.autoscaling, change.name);
   try {
     const started = await clients.autoscaling.send(
       new StartInstanceRefreshCommand({

@@ -20,9 +20,11 @@ import type { Clock } from '../time/clock.ts';
 import type { UpgradeClients } from './eks-port.ts';
 import { ClusterGoneError } from './errors.ts';
 import { observePodDisruptionBudgets } from './observe-pod-disruption-budgets.ts';
+import { observeUnmanagedCapacity } from './observe-capacity.ts';
+import { observeKubernetes } from './observe-kubernetes.ts';
 import { observeSelfManaged } from './observe-self-managed.ts';
 import { collect, mapLimited } from './reads.ts';
-import type { AddonCatalog, AddonSnapshot, ClusterSnapshot, InsightSnapshot, NodegroupSnapshot, OfferedVersion, PdbObservation, RunningUpdate, VersionUpdateRecord } from './snapshot.ts';
+import type { AddonCatalog, AddonSnapshot, ClusterSnapshot, InsightSnapshot, NodegroupSnapshot, OfferedVersion, RunningUpdate, VersionUpdateRecord } from './snapshot.ts';
 import { upgradeTarget } from './target.ts';
 import { compareMinor } from './versions.ts';
 
@@ -62,11 +64,15 @@ export async function observeCluster(clients: UpgradeClients, name: string, opti
     readClusterUpdates(clients, name, cluster.status === 'ACTIVE'),
   ]);
   const { target, catalogVersions } = upgradeTarget(version, offeredVersions, options.requested);
-  const [addonCatalogs, selfManaged, podDisruptionBudgets] = await Promise.all([
+  const kubernetesApi = options.kubernetes ? kubernetesClientOf(clients, cluster, await clients.eks.config.region(), options.kubernetes.clock) : undefined;
+  const [addonCatalogs, selfManaged, podDisruptionBudgets, kubernetes, unmanagedCapacity] = await Promise.all([
     Promise.all(catalogVersions.map((kubernetesVersion) => addonCatalog(clients, kubernetesVersion))),
     // The recommended AMIs are read for the same versions as the add-on catalogs: every hop of the plan.
     observeSelfManaged(clients, name, catalogVersions),
-    options.kubernetes ? readPodDisruptionBudgets(clients, cluster, options.kubernetes.clock) : Promise.resolve(undefined),
+    kubernetesApi ? observePodDisruptionBudgets(kubernetesApi) : Promise.resolve(undefined),
+    kubernetesApi ? observeKubernetes(async () => kubernetesApi()) : Promise.resolve(undefined),
+    // Without the cluster API, Karpenter's nodes are seen (not their kubelets) through EC2.
+    kubernetesApi ? Promise.resolve(undefined) : observeUnmanagedCapacity(clients.ec2, name),
   ]);
   const subnetIds = [...new Set([...(cluster.resourcesVpcConfig?.subnetIds ?? []), ...nodegroups.flatMap((nodegroup) => nodegroup.snapshot.subnets)])];
   const subnets = subnetIds.length ? ((await clients.ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }))).Subnets ?? []) : [];
@@ -86,6 +92,8 @@ export async function observeCluster(clients: UpgradeClients, name: string, opti
     subnets: subnets.map((subnet) => ({ id: subnet.SubnetId ?? '', availableIps: subnet.AvailableIpAddressCount ?? 0, availabilityZone: subnet.AvailabilityZone ?? '' })),
     fargateProfiles,
     ...(podDisruptionBudgets ? { podDisruptionBudgets } : {}),
+    ...(kubernetes ? { kubernetes } : {}),
+    ...(unmanagedCapacity ? { unmanagedCapacity } : {}),
     selfManagedGroups: selfManaged.groups,
     ...(clusterUpdates.lastVersionUpdate ? { lastVersionUpdate: clusterUpdates.lastVersionUpdate } : {}),
     runningUpdates: [...clusterUpdates.running, ...nodegroups.flatMap((nodegroup) => nodegroup.running), ...addons.flatMap((addon) => addon.running), ...selfManaged.running],
@@ -217,8 +225,8 @@ function definedOnly<T extends object>(value: T): { [K in keyof T]: Exclude<T[K]
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
-/** The PodDisruptionBudgets, through the cluster's API with the credentials of the EKS client (the cluster's account). */
-async function readPodDisruptionBudgets(clients: UpgradeClients, cluster: Cluster, clock: Clock): Promise<PdbObservation> {
-  const region = await clients.eks.config.region();
-  return observePodDisruptionBudgets(() => KubernetesClient.forEksCluster(cluster, { region, credentials: clients.eks.config.credentials, clock }));
+/** The cluster's Kubernetes API, with the credentials of the EKS client (the cluster's account); connected when first used. */
+function kubernetesClientOf(clients: UpgradeClients, cluster: Cluster, region: string, clock: Clock): () => KubernetesClient {
+  let client: KubernetesClient | undefined;
+  return () => (client ??= KubernetesClient.forEksCluster(cluster, { region, credentials: clients.eks.config.credentials, clock }));
 }

@@ -1,4 +1,3 @@
-import type { Finding } from './checks/index.ts';
 import { type UpgradePlan, windowReaches } from './plan.ts';
 import { describeStage } from './stage.ts';
 
@@ -11,7 +10,8 @@ export function planLines(cluster: string, from: string, target: string, plan: U
   }
   lines.push('', plan.stages.length > 0 ? 'Stages:' : plan.pause ? 'Nothing to do in this window.' : 'Nothing to do.');
   plan.stages.forEach((stage, index) => {
-    if (index === plan.thisWindow) lines.push(`  -- later windows${plan.pause ? ` (${plan.pause.message})` : ''} --`);
+    const later = plan.laterWindows.indexOf(index);
+    if (later >= 0) lines.push(`  -- window ${later + 2}${later === 0 && plan.pause ? ` (${plan.pause.message})` : ''} --`);
     lines.push(`  ${String(index + 1).padStart(2)}. ${describeStage(stage)}`);
   });
   if (plan.stages.length > 0) {

@@ -3,7 +3,7 @@ import type { UpgradeSettings } from './settings.ts';
 import { selfManagedChange } from './self-managed.ts';
 import type { ClusterSnapshot, InsightSnapshot, NodegroupSnapshot } from './snapshot.ts';
 import type { NodegroupChange, Stage } from './stage.ts';
-import { addonChanges } from './addon-steps.ts';
+import { addonChanges, preHopAddonChanges } from './addon-steps.ts';
 import { type HopHistory, staleInsights } from './hop-history.ts';
 import type { Pause } from './run-state.ts';
 import { compareMinor, nextMinor } from './versions.ts';
@@ -13,7 +13,7 @@ import { compareMinor, nextMinor } from './versions.ts';
  * stages: each step recomputes from the live state, so a run resumed in the next window, or re-run after a
  * failure, picks up exactly where the cluster is.
  *
- * Order per hop: pre-flight → control plane → add-ons except kube-proxy → managed node groups (canary, then
+ * Order per hop: pre-flight → add-ons the target does not list, to a version listed for both → control plane → add-ons except kube-proxy → managed node groups (canary, then
  * waves) → self-managed groups (instance refresh, when upgrade.refreshSelfManaged opts in) → kube-proxy → next
  * hop. Add-ons and node groups that lag the control plane are brought level before the next hop, which EKS
  * requires of node groups anyway.
@@ -55,6 +55,9 @@ export function nextStep(cluster: ClusterSnapshot, settings: UpgradeSettings, ta
   if (pause) return { action: 'pause', pause, findings: [] };
   const findings = preflight(cluster, { ...hop, now, refreshSelfManaged: settings.refreshSelfManaged, insightOverrides: settings.insightOverrides });
   if (blocking(findings).length > 0) return { action: 'blocked', hop, findings };
+  // Add-ons the target does not list move first, to a version listed for both (one step per stage, recomputed).
+  const preHop = preHopAddonChanges(cluster, hop.to);
+  if (preHop.changes.length > 0) return { action: 'start', stage: { kind: 'addons', clusterVersion: cluster.version, addons: preHop.changes }, findings: [] };
   return { action: 'start', stage: { kind: 'control-plane', from: hop.from, to: hop.to }, findings };
 }
 
@@ -88,6 +91,8 @@ export interface UpgradePlan {
   blockedAt?: { from: string; to: string };
   /** The first `thisWindow` stages are this window's; the rest wait for later windows (`pause` says why). */
   thisWindow: number;
+  /** Where each later window's stages begin (indices into `stages`), as the run will split them. */
+  laterWindows: number[];
   pause?: Pause;
 }
 
@@ -103,12 +108,12 @@ export function planUpgrade(cluster: ClusterSnapshot, settings: UpgradeSettings,
   let simulated: HopHistory = { ...history };
   const stages: Stage[] = [];
   const findings: Finding[] = [];
-  let thisWindow: number | undefined;
   let pause: Pause | undefined;
+  const laterWindows: number[] = [];
   for (let guard = 0; guard < 200; guard++) {
     const step = nextStep(state, settings, target, now, simulated);
     if (step.action === 'complete' || step.action === 'await-running') break;
-    if (step.action === 'blocked') return { stages, findings: [...findings, ...step.findings], blockedAt: step.hop, thisWindow: thisWindow ?? stages.length, ...(pause ? { pause } : {}) };
+    if (step.action === 'blocked') return { stages, findings: [...findings, ...step.findings], blockedAt: step.hop, thisWindow: laterWindows[0] ?? stages.length, laterWindows, ...(pause ? { pause } : {}) };
     if (step.action === 'refresh-insights') {
       // The run asks EKS to re-evaluate them and waits in the window; the plan assumes they come back passing.
       simulated = { ...simulated, insightsRefreshedFor: step.hop.to };
@@ -117,10 +122,8 @@ export function planUpgrade(cluster: ClusterSnapshot, settings: UpgradeSettings,
     }
     if (step.action === 'pause') {
       // A later window: its first hop, the bake assumed over, the insights assumed re-evaluated.
-      if (thisWindow === undefined) {
-        thisWindow = stages.length;
-        pause = step.pause;
-      }
+      pause ??= step.pause;
+      laterWindows.push(stages.length);
       if (simulated.hopsThisWindow === 0 && !simulated.previousHopEndedAt) break;
       simulated = { hopsThisWindow: 0 };
       state.insights = [];
@@ -131,7 +134,7 @@ export function planUpgrade(cluster: ClusterSnapshot, settings: UpgradeSettings,
     state = applyStage(state, step.stage);
     if (step.stage.kind === 'control-plane') simulated = { hopsThisWindow: simulated.hopsThisWindow + 1, previousHopEndedAt: now.toISOString() };
   }
-  return { stages, findings, thisWindow: thisWindow ?? stages.length, ...(pause ? { pause } : {}) };
+  return { stages, findings, thisWindow: laterWindows[0] ?? stages.length, laterWindows, ...(pause ? { pause } : {}) };
 }
 
 /** The version the cluster is at once this window's stages are done. */

@@ -123,6 +123,8 @@ export interface SelfManagedGroupSnapshot {
 }
 
 import type { PdbObservation } from './checks/pod-disruption-budgets.ts';
+import type { UnmanagedCapacityObservation } from './observe-capacity.ts';
+import type { KubernetesObservation } from './observe-kubernetes.ts';
 
 export type { PdbObservation, PdbSnapshot } from './checks/pod-disruption-budgets.ts';
 
@@ -150,6 +152,10 @@ export interface ClusterSnapshot {
   selfManagedGroups: SelfManagedGroupSnapshot[];
   /** Fargate profile names: eksops cannot restart their pods, it names them. */
   fargateProfiles: string[];
+  /** Nodes, kube-system components, controllers, deprecated APIs from the cluster API (kubernetesChecks on); absent otherwise. */
+  kubernetes?: KubernetesObservation;
+  /** Karpenter instances seen from EC2 when the cluster API is not read (kubernetesChecks off); absent otherwise. */
+  unmanagedCapacity?: UnmanagedCapacityObservation;
   /** The cluster's PodDisruptionBudgets, read from its Kubernetes API when `kubernetesChecks` is on; absent otherwise. */
   podDisruptionBudgets?: PdbObservation;
   /** When observed (ISO 8601). */

@@ -1,19 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import {
   AutoScalingServiceException,
+  type CompleteLifecycleActionCommandInput,
+  type CompleteLifecycleActionCommandOutput,
   type CreateOrUpdateTagsCommandInput,
   type DeleteTagsCommandInput,
   type DescribeAutoScalingGroupsCommandInput,
   type DescribeAutoScalingGroupsCommandOutput,
   type DescribeInstanceRefreshesCommandInput,
   type DescribeInstanceRefreshesCommandOutput,
+  type DescribeLifecycleHooksCommandInput,
+  type DescribeLifecycleHooksCommandOutput,
   type DesiredConfiguration,
   type InstanceRefresh,
   InstanceRefreshInProgressFault,
   type InstanceRefreshStatus,
   InvalidNextToken,
   type LaunchTemplateSpecification,
+  type LifecycleHook,
+  LimitExceededFault,
   type MixedInstancesPolicy,
+  type PutLifecycleHookCommandInput,
+  type PutLifecycleHookCommandOutput,
+  type RecordLifecycleActionHeartbeatCommandInput,
+  type RecordLifecycleActionHeartbeatCommandOutput,
   type RefreshPreferences,
   type StartInstanceRefreshCommandInput,
   type StartInstanceRefreshCommandOutput,
@@ -49,6 +59,58 @@ export interface AsgRecord {
   launchedFrom: Map<string, { templateId: string; version: number }>;
   protectedInstances: Set<string>;
   refreshes: RefreshRecord[];
+  /** Lifecycle hooks by name (PutLifecycleHook). */
+  lifecycleHooks: Map<string, LifecycleHook>;
+  /** Instances held in Terminating:Wait, one action per (instance, termination hook), by `<instance>/<hook>`, until each completes or times out. */
+  lifecycleActions: Map<string, LifecycleActionRecord>;
+}
+
+export interface LifecycleActionRecord {
+  instanceId: string;
+  hookName: string;
+  token: string;
+  /** When the hook times out and DefaultResult applies: HeartbeatTimeout after the wait began or the last heartbeat. */
+  deadline: number;
+  /** GlobalTimeout after the wait began: no heartbeat extends past it. */
+  globalDeadline: number;
+  /** The refresh that is replacing the instance, if one is. */
+  refreshId?: string;
+}
+
+/** How a lifecycle action ended, for tests and the timeline. */
+export interface LifecycleActionOutcome {
+  groupName: string;
+  instanceId: string;
+  hookName: string;
+  result: 'CONTINUE' | 'ABANDON';
+  by: 'CompleteLifecycleAction' | 'HeartbeatTimeout';
+  at: Date;
+}
+
+/**
+ * The EventBridge event Auto Scaling sends when a termination hook puts an instance into Terminating:Wait
+ * (Amazon EC2 Auto Scaling User Guide, "Amazon EventBridge events", EC2 Instance-terminate Lifecycle Action):
+ * test/fixtures/events/autoscaling-instance-terminate-lifecycle-action.json is the documentation's sample.
+ */
+export interface LifecycleActionEvent {
+  version: '0';
+  id: string;
+  'detail-type': 'EC2 Instance-terminate Lifecycle Action';
+  source: 'aws.autoscaling';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: {
+    LifecycleActionToken: string;
+    AutoScalingGroupName: string;
+    LifecycleHookName: string;
+    EC2InstanceId: string;
+    LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING';
+    NotificationMetadata?: string;
+    Origin: 'AutoScalingGroup';
+    Destination: 'EC2';
+  };
 }
 
 export interface AsgSeed {
@@ -91,6 +153,11 @@ interface RefreshRecord {
   toReplace: string[];
   failure?: PlannedRefreshFailure;
   settled: boolean;
+  /** Instances of this refresh still in Terminating:Wait: the refresh is InProgress until they are gone. */
+  awaiting: Set<string>;
+  /** Its replacements have begun (at endsAt); `waited`: some of them were held by a termination hook. */
+  started: boolean;
+  waited: boolean;
 }
 
 export interface PlannedRefreshFailure {
@@ -110,6 +177,16 @@ const ACTIVE_REFRESH = new Set<string>(['Pending', 'InProgress', 'Cancelling', '
 // sandbox enforces it so a regression shows); DescribeAutoScalingGroups MaxRecords at most 100.
 const MAX_TAGS_PER_CALL = 25;
 const MAX_RECORDS = 100;
+// Lifecycle hooks (Amazon EC2 Auto Scaling API Reference, PutLifecycleHook and LifecycleHook): HeartbeatTimeout
+// 30 to 7200 s, default 3600; DefaultResult CONTINUE or ABANDON, default ABANDON; GlobalTimeout the smaller of
+// 48 hours and 100 times HeartbeatTimeout; at most 50 hooks per group (Auto Scaling quotas).
+const HEARTBEAT_RANGE = { min: 30, max: 7200, default: 3600 };
+const GLOBAL_TIMEOUT_MAX_S = 172_800;
+const MAX_HOOKS_PER_GROUP = 50;
+const HOOK_NAME = /^[A-Za-z0-9\-_/]{1,255}$/;
+const TRANSITIONS = new Set(['autoscaling:EC2_INSTANCE_LAUNCHING', 'autoscaling:EC2_INSTANCE_TERMINATING']);
+const TERMINATING = 'autoscaling:EC2_INSTANCE_TERMINATING';
+
 const validation = (message: string) => new AutoScalingServiceException({ name: 'ValidationError', $fault: 'client', message, $metadata: {} });
 
 /**
@@ -127,6 +204,10 @@ export class SandboxAutoScaling implements SandboxService {
   #throttleEvery = 0;
   #mutatingCalls = 0;
   #now: () => number = () => Date.now();
+  readonly #lifecycleListeners: ((event: LifecycleActionEvent) => unknown)[] = [];
+  readonly #pendingDeliveries = new Set<Promise<unknown>>();
+  /** Every lifecycle action that ended, oldest first. */
+  readonly lifecycleOutcomes: LifecycleActionOutcome[] = [];
 
   constructor(ec2: SandboxEc2) {
     this.#ec2 = ec2;
@@ -141,6 +222,19 @@ export class SandboxAutoScaling implements SandboxService {
   /** The next instance refresh of a group matching `matches` ends short of Successful (e.g. instances fail health checks). */
   planRefreshFailure(matches: (groupName: string) => boolean, failure: PlannedRefreshFailure): void {
     this.#plannedRefreshFailures.push({ matches, failure });
+  }
+
+  /**
+   * Where "EC2 Instance-terminate Lifecycle Action" events go (the sandbox's event bus). A listener runs in the
+   * background, as EventBridge delivers after the API call that caused the wait has answered: `lifecycleEventsDelivered`
+   * waits for every delivery started so far. One destination: a test that sets its own replaces the sandbox's bus.
+   */
+  onLifecycleAction(listener: (event: LifecycleActionEvent) => unknown): void {
+    this.#lifecycleListeners.splice(0, this.#lifecycleListeners.length, listener);
+  }
+
+  async lifecycleEventsDelivered(): Promise<void> {
+    while (this.#pendingDeliveries.size > 0) await Promise.allSettled([...this.#pendingDeliveries]);
   }
 
   /** The first mutating call and every `every`-th after it fail with Throttling before changing anything (0: never). */
@@ -194,7 +288,7 @@ export class SandboxAutoScaling implements SandboxService {
             return {
               InstanceId,
               AvailabilityZone: this.#ec2.instance(ctx, InstanceId)?.availabilityZone ?? '',
-              LifecycleState: 'InService',
+              LifecycleState: [...group.lifecycleActions.values()].some((action) => action.instanceId === InstanceId) ? 'Terminating:Wait' : 'InService',
               HealthStatus: 'Healthy',
               ProtectedFromScaleIn: group.protectedInstances.has(InstanceId),
               ...(launched ? { LaunchTemplate: { LaunchTemplateId: launched.templateId, Version: String(launched.version) } } : {}),
@@ -287,9 +381,62 @@ export class SandboxAutoScaling implements SandboxService {
         toReplace,
         ...(failure ? { failure } : {}),
         settled: false,
+        awaiting: new Set(),
+        started: false,
+        waited: false,
       });
       ctx.changed({ service: 'autoscaling', action: 'StartInstanceRefresh', resource: group.name, detail: `${id}: ${toReplace.length} instance(s)${resolved ? ` → ${resolved.name} version ${resolved.versionNumber}` : ''}` });
       return { InstanceRefreshId: id };
+    },
+    PutLifecycleHookCommand: (input: PutLifecycleHookCommandInput, ctx: CallContext): ServiceOutput<PutLifecycleHookCommandOutput> => {
+      this.#maybeThrottle();
+      const group = this.#group(ctx, input.AutoScalingGroupName ?? '');
+      const name = input.LifecycleHookName ?? '';
+      if (!HOOK_NAME.test(name)) throw validation(`LifecycleHookName must be 1-255 characters of [A-Za-z0-9-_/]: ${name}`);
+      const existing = group.lifecycleHooks.get(name);
+      if (!existing && !input.LifecycleTransition) throw validation('LifecycleTransition is required when creating a lifecycle hook');
+      if (input.LifecycleTransition && !TRANSITIONS.has(input.LifecycleTransition)) throw validation(`LifecycleTransition ${input.LifecycleTransition} is not valid`);
+      if (input.HeartbeatTimeout !== undefined && (input.HeartbeatTimeout < HEARTBEAT_RANGE.min || input.HeartbeatTimeout > HEARTBEAT_RANGE.max)) throw validation(`HeartbeatTimeout must be between ${HEARTBEAT_RANGE.min} and ${HEARTBEAT_RANGE.max} seconds`);
+      if (input.DefaultResult !== undefined && input.DefaultResult !== 'CONTINUE' && input.DefaultResult !== 'ABANDON') throw validation(`DefaultResult must be CONTINUE or ABANDON`);
+      if (!existing && group.lifecycleHooks.size >= MAX_HOOKS_PER_GROUP) throw new LimitExceededFault({ message: `${group.name} already has ${MAX_HOOKS_PER_GROUP} lifecycle hooks`, $metadata: {} });
+      // An update changes only what it names (PutLifecycleHook: "creates or updates").
+      const heartbeat = input.HeartbeatTimeout ?? existing?.HeartbeatTimeout ?? HEARTBEAT_RANGE.default;
+      const hook: LifecycleHook = {
+        LifecycleHookName: name,
+        AutoScalingGroupName: group.name,
+        LifecycleTransition: input.LifecycleTransition ?? existing?.LifecycleTransition ?? '',
+        HeartbeatTimeout: heartbeat,
+        GlobalTimeout: Math.min(GLOBAL_TIMEOUT_MAX_S, 100 * heartbeat),
+        DefaultResult: input.DefaultResult ?? existing?.DefaultResult ?? 'ABANDON',
+        ...((input.NotificationMetadata ?? existing?.NotificationMetadata) !== undefined ? { NotificationMetadata: input.NotificationMetadata ?? existing?.NotificationMetadata } : {}),
+      };
+      group.lifecycleHooks.set(name, hook);
+      ctx.changed({ service: 'autoscaling', action: 'PutLifecycleHook', resource: group.name, detail: `${name}: ${hook.LifecycleTransition}, heartbeat ${heartbeat} s, default ${hook.DefaultResult}` });
+      return {};
+    },
+    DescribeLifecycleHooksCommand: (input: DescribeLifecycleHooksCommandInput, ctx: CallContext): ServiceOutput<DescribeLifecycleHooksCommandOutput> => {
+      const group = this.#group(ctx, input.AutoScalingGroupName ?? '');
+      const names = input.LifecycleHookNames ?? [];
+      return { LifecycleHooks: [...group.lifecycleHooks.values()].filter((hook) => names.length === 0 || names.includes(hook.LifecycleHookName ?? '')).map((hook) => structuredClone(hook)) };
+    },
+    CompleteLifecycleActionCommand: (input: CompleteLifecycleActionCommandInput, ctx: CallContext): ServiceOutput<CompleteLifecycleActionCommandOutput> => {
+      this.#settleRefreshes();
+      const group = this.#group(ctx, input.AutoScalingGroupName ?? '');
+      if (input.LifecycleActionResult !== 'CONTINUE' && input.LifecycleActionResult !== 'ABANDON') throw validation('LifecycleActionResult must be CONTINUE or ABANDON');
+      const action = this.#activeAction(group, input);
+      this.#endAction(group, action, input.LifecycleActionResult, 'CompleteLifecycleAction');
+      ctx.changed({ service: 'autoscaling', action: 'CompleteLifecycleAction', resource: group.name, detail: `${action.instanceId} ${input.LifecycleActionResult} (${action.hookName})` });
+      this.#settleRefreshes();
+      return {};
+    },
+    RecordLifecycleActionHeartbeatCommand: (input: RecordLifecycleActionHeartbeatCommandInput, ctx: CallContext): ServiceOutput<RecordLifecycleActionHeartbeatCommandOutput> => {
+      this.#settleRefreshes();
+      const group = this.#group(ctx, input.AutoScalingGroupName ?? '');
+      const action = this.#activeAction(group, input);
+      const heartbeat = group.lifecycleHooks.get(action.hookName)?.HeartbeatTimeout ?? HEARTBEAT_RANGE.default;
+      action.deadline = Math.min(action.globalDeadline, this.#now() + heartbeat * 1000);
+      ctx.changed({ service: 'autoscaling', action: 'RecordLifecycleActionHeartbeat', resource: group.name, detail: `${action.instanceId} (${action.hookName})` });
+      return {};
     },
     DescribeInstanceRefreshesCommand: (input: DescribeInstanceRefreshesCommandInput, ctx: CallContext): ServiceOutput<DescribeInstanceRefreshesCommandOutput> => {
       this.#settleRefreshes();
@@ -326,6 +473,8 @@ export class SandboxAutoScaling implements SandboxService {
       launchedFrom: new Map(),
       protectedInstances: new Set(),
       refreshes: [],
+      lifecycleHooks: new Map(),
+      lifecycleActions: new Map(),
     };
     this.#groups.set(this.#key(target, name), group);
     for (let index = 0; index < (seed.instances ?? 0); index += 1) {
@@ -380,43 +529,143 @@ export class SandboxAutoScaling implements SandboxService {
   /**
    * Refreshes whose time has come end: Successful replaces the instances it had to (terminated, relaunched from
    * the target version) and gives the group its desired configuration; a planned failure replaces half of them,
-   * leaves the group's configuration as it was, and reports its reason.
+   * leaves the group's configuration as it was, and reports its reason. In a group with a termination lifecycle
+   * hook, each instance to terminate first waits in Terminating:Wait (an event tells the hook's owner), and the
+   * refresh stays InProgress until every such wait has ended ("Instance refresh" and "lifecycle hooks", Auto
+   * Scaling user guide: the refresh waits for lifecycle actions to complete).
    */
   #settleRefreshes(): void {
     const now = this.#now();
     for (const group of this.#groups.values()) {
+      this.#expireActions(group, now);
       for (const record of group.refreshes) {
         if (record.settled) continue;
         if (now < record.inProgressAt) continue;
         record.refresh.Status = 'InProgress';
         if (now < record.endsAt) continue;
-        record.settled = true;
-        const replace = record.failure ? record.toReplace.slice(0, Math.floor(record.toReplace.length / 2)) : record.toReplace;
-        const spec = record.target && record.targetVersion !== undefined ? { ...record.target, Version: String(record.targetVersion) } : this.#launchSpec(group);
-        for (const id of replace) {
-          if (!group.instanceIds.includes(id)) continue;
-          this.#ec2.terminate(group.home, id);
-          group.instanceIds = group.instanceIds.filter((candidate) => candidate !== id);
-          group.launchedFrom.delete(id);
-          this.#launch(group.home, group, spec);
-        }
-        Object.assign(record.refresh, { EndTime: new Date(record.endsAt), InstancesToUpdate: record.toReplace.length - replace.length, PercentageComplete: record.toReplace.length === 0 ? 100 : Math.round((100 * replace.length) / record.toReplace.length) });
-        if (record.failure) {
-          Object.assign(record.refresh, { Status: record.failure.status ?? 'Failed', StatusReason: record.failure.reason });
-          continue;
-        }
-        record.refresh.Status = 'Successful';
-        const desired = record.refresh.DesiredConfiguration;
-        if (desired?.LaunchTemplate) {
-          group.launchTemplate = structuredClone(desired.LaunchTemplate);
-          delete group.mixedInstancesPolicy;
-          delete group.launchConfigurationName;
-        } else if (desired?.MixedInstancesPolicy) {
-          group.mixedInstancesPolicy = structuredClone(desired.MixedInstancesPolicy);
-          delete group.launchTemplate;
-          delete group.launchConfigurationName;
-        }
+        if (!record.started) this.#startReplacements(group, record, now);
+        if (record.awaiting.size > 0) continue;
+        this.#finishRefresh(group, record, now);
       }
+    }
+  }
+
+  /** The replacements of a refresh at its end: each terminated at once, or held by a termination hook. */
+  #startReplacements(group: AsgRecord, record: RefreshRecord, now: number): void {
+    record.started = true;
+    const replace = record.failure ? record.toReplace.slice(0, Math.floor(record.toReplace.length / 2)) : record.toReplace;
+    const spec = record.target && record.targetVersion !== undefined ? { ...record.target, Version: String(record.targetVersion) } : this.#launchSpec(group);
+    const hooks = [...group.lifecycleHooks.values()].filter((candidate) => candidate.LifecycleTransition === TERMINATING);
+    for (const id of replace) {
+      if (!group.instanceIds.includes(id)) continue;
+      if (hooks.length === 0) this.#terminateInstance(group, id);
+      // Every termination hook holds the instance (one action, one event each); the sandbox launches its replacement
+      // at once rather than modelling when Auto Scaling would.
+      for (const hook of hooks) this.#beginTerminateWait(group, id, hook, now, record);
+      this.#launch(group.home, group, spec);
+    }
+    Object.assign(record.refresh, { InstancesToUpdate: record.toReplace.length - replace.length, PercentageComplete: record.toReplace.length === 0 ? 100 : Math.round((100 * replace.length) / record.toReplace.length) });
+    record.waited = record.awaiting.size > 0;
+  }
+
+  #finishRefresh(group: AsgRecord, record: RefreshRecord, now: number): void {
+    record.settled = true;
+    // Without waits it ends when planned; with them, when the last one ended (observed now).
+    Object.assign(record.refresh, { EndTime: new Date(record.waited ? now : record.endsAt) });
+    if (record.failure) {
+      Object.assign(record.refresh, { Status: record.failure.status ?? 'Failed', StatusReason: record.failure.reason });
+      return;
+    }
+    record.refresh.Status = 'Successful';
+    const desired = record.refresh.DesiredConfiguration;
+    if (desired?.LaunchTemplate) {
+      group.launchTemplate = structuredClone(desired.LaunchTemplate);
+      delete group.mixedInstancesPolicy;
+      delete group.launchConfigurationName;
+    } else if (desired?.MixedInstancesPolicy) {
+      group.mixedInstancesPolicy = structuredClone(desired.MixedInstancesPolicy);
+      delete group.launchTemplate;
+      delete group.launchConfigurationName;
+    }
+  }
+
+  #terminateInstance(group: AsgRecord, id: string): void {
+    this.#ec2.terminate(group.home, id);
+    group.instanceIds = group.instanceIds.filter((candidate) => candidate !== id);
+    group.launchedFrom.delete(id);
+  }
+
+  /** Terminating:Wait, and the event that tells the hook's owner (delivered in the background). */
+  #beginTerminateWait(group: AsgRecord, instanceId: string, hook: LifecycleHook, now: number, record?: RefreshRecord): void {
+    const heartbeat = hook.HeartbeatTimeout ?? HEARTBEAT_RANGE.default;
+    const action: LifecycleActionRecord = {
+      instanceId,
+      hookName: hook.LifecycleHookName ?? '',
+      token: randomUUID(),
+      deadline: now + heartbeat * 1000,
+      globalDeadline: now + (hook.GlobalTimeout ?? Math.min(GLOBAL_TIMEOUT_MAX_S, 100 * heartbeat)) * 1000,
+      ...(record?.refresh.InstanceRefreshId ? { refreshId: record.refresh.InstanceRefreshId } : {}),
+    };
+    group.lifecycleActions.set(`${instanceId}/${action.hookName}`, action);
+    record?.awaiting.add(instanceId);
+    const event: LifecycleActionEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'EC2 Instance-terminate Lifecycle Action',
+      source: 'aws.autoscaling',
+      account: group.home.accountId,
+      time: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: group.home.region,
+      resources: [group.arn],
+      detail: {
+        LifecycleActionToken: action.token,
+        AutoScalingGroupName: group.name,
+        LifecycleHookName: action.hookName,
+        EC2InstanceId: instanceId,
+        LifecycleTransition: TERMINATING,
+        ...(hook.NotificationMetadata !== undefined ? { NotificationMetadata: hook.NotificationMetadata } : {}),
+        Origin: 'AutoScalingGroup',
+        Destination: 'EC2',
+      },
+    };
+    for (const listener of this.#lifecycleListeners) {
+      // After this call has answered, as EventBridge would: never inside the API call that caused the wait.
+      const delivery: Promise<unknown> = Promise.resolve()
+        .then(() => listener(structuredClone(event)))
+        .catch(() => undefined)
+        .finally(() => this.#pendingDeliveries.delete(delivery));
+      this.#pendingDeliveries.add(delivery);
+    }
+  }
+
+  #activeAction(group: AsgRecord, input: { LifecycleHookName?: string | undefined; LifecycleActionToken?: string | undefined; InstanceId?: string | undefined }): LifecycleActionRecord {
+    if (!input.LifecycleActionToken && !input.InstanceId) throw validation('Either LifecycleActionToken or InstanceId must be specified');
+    const action = input.InstanceId ? group.lifecycleActions.get(`${input.InstanceId}/${input.LifecycleHookName ?? ''}`) : [...group.lifecycleActions.values()].find((candidate) => candidate.token === input.LifecycleActionToken);
+    const matches = action && action.hookName === input.LifecycleHookName && (!input.LifecycleActionToken || action.token === input.LifecycleActionToken);
+    if (!action || !matches) throw validation(input.InstanceId ? `No active Lifecycle Action found with instance ID ${input.InstanceId}` : `No active Lifecycle Action found with token ${input.LifecycleActionToken ?? ''}`);
+    return action;
+  }
+
+  /**
+   * One hook's action ends. The instance is terminated once every termination hook's action has ended, whatever
+   * the results; ABANDON ends the instance's other actions at once (Auto Scaling user guide, "Complete a lifecycle
+   * action": for a terminating instance both results terminate it, ABANDON stops the remaining lifecycle actions).
+   */
+  #endAction(group: AsgRecord, action: LifecycleActionRecord, result: 'CONTINUE' | 'ABANDON', by: LifecycleActionOutcome['by']): void {
+    group.lifecycleActions.delete(`${action.instanceId}/${action.hookName}`);
+    this.lifecycleOutcomes.push({ groupName: group.name, instanceId: action.instanceId, hookName: action.hookName, result, by, at: new Date(this.#now()) });
+    const others = [...group.lifecycleActions.entries()].filter(([, candidate]) => candidate.instanceId === action.instanceId);
+    if (result === 'ABANDON') for (const [key] of others) group.lifecycleActions.delete(key);
+    else if (others.length > 0) return;
+    this.#terminateInstance(group, action.instanceId);
+    for (const record of group.refreshes) record.awaiting.delete(action.instanceId);
+  }
+
+  #expireActions(group: AsgRecord, now: number): void {
+    for (const action of [...group.lifecycleActions.values()]) {
+      if (now < action.deadline || !group.lifecycleActions.has(`${action.instanceId}/${action.hookName}`)) continue;
+      const result = group.lifecycleHooks.get(action.hookName)?.DefaultResult === 'CONTINUE' ? 'CONTINUE' : 'ABANDON';
+      this.#endAction(group, action, result, 'HeartbeatTimeout');
     }
   }
 

@@ -72,6 +72,12 @@ export const UpgradeSchema = z.strictObject({
    * when an Instance Refresh launches nodes. Required when any cluster sets refreshSelfManaged.
    */
   nodeRoleArns: z.array(IamRoleArn).max(50).default([]),
+  /**
+   * How long the drain of a self-managed node (refreshSelfManaged) waits for its pods to be evicted, PodDisruptionBudgets
+   * permitting, before the instance is let go anyway (and Slack told which pods were left). Under the drain
+   * function's 900-second timeout and the lifecycle hook's heartbeat.
+   */
+  drainTimeoutSeconds: z.number().int().min(60).max(780).default(600),
   /** Defaults for every cluster; a cluster's own `upgrade` block overrides field by field. */
   defaults: ClusterUpgradeSchema.prefault({}),
 });

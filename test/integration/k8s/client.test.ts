@@ -166,3 +166,82 @@ describe('observing the PodDisruptionBudgets of a cluster it cannot connect to',
     expect(observation).toMatchObject({ error: expect.stringMatching(/^KubernetesEndpointMissingError: /) });
   });
 });
+
+describe('the fake API server as an object store, through the client (patch, post, getText)', () => {
+  let store: FakeKubernetesApi;
+  const nodes = ['ip-10-0-1-10', 'ip-10-0-1-11', 'ip-10-0-1-12'].map((name, index) => ({ metadata: { name }, spec: { providerID: `aws:///eu-west-1a/i-0000000000000000${index}` } }));
+  const pod = (namespace: string, name: string, nodeName: string, labels: Record<string, string>) => ({ metadata: { namespace, name, labels }, spec: { nodeName } });
+  const seededPods = [pod('shop', 'web-1', 'ip-10-0-1-10', { app: 'web' }), pod('shop', 'web-2', 'ip-10-0-1-11', { app: 'web' }), pod('payments', 'ledger-0', 'ip-10-0-1-10', { app: 'ledger' }), pod('kube-system', 'coredns-1', 'ip-10-0-1-12', { k8sApp: 'dns' })];
+  const metricsText = '# HELP apiserver_requested_deprecated_apis Gauge of deprecated APIs that have been requested.\n# TYPE apiserver_requested_deprecated_apis gauge\napiserver_requested_deprecated_apis{group="policy",removed_release="1.25",resource="podsecuritypolicies",version="v1beta1"} 1\n';
+  const storeClient = () => new KubernetesClient({ clusterName: 'prod-eu', region: 'eu-west-1', endpoint: store.endpoint, certificateAuthorityData: store.certificateAuthorityData, credentials, clock });
+  const eviction = (namespace: string, name: string) => ({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } });
+
+  beforeAll(async () => {
+    store = await FakeKubernetesApi.start({ clusterName: 'prod-eu', credentials, clock, objects: { nodes, pods: seededPods, deployments: [{ metadata: { namespace: 'shop', name: 'web' }, spec: { replicas: 2 } }], daemonsets: [{ metadata: { namespace: 'kube-system', name: 'aws-node' } }], customResourceDefinitions: [{ metadata: { name: 'ingressclassparams.elbv2.k8s.aws' } }] }, metricsText });
+  });
+  afterAll(async () => {
+    await store?.stop();
+  });
+
+  it('lists each kind at its real path, all namespaces or one, with limit/continue paging and a field selector on pods', async () => {
+    const names = (items: { metadata: { namespace?: string; name: string } }[]) => items.map((item) => `${item.metadata.namespace ?? ''}/${item.metadata.name}`);
+    const listedNodes = await storeClient().list<{ metadata: { name: string }; kind: string }>('/api/v1/nodes', { pageSize: 2 });
+    expect(listedNodes.items.map((item) => [item.kind, item.metadata.name])).toEqual(nodes.map((item) => ['Node', item.metadata.name]));
+    expect(store.requests.filter((request) => request.path === '/api/v1/nodes').map((request) => request.query.limit)).toEqual(['2', '2']);
+    expect(names((await storeClient().list<{ metadata: { namespace: string; name: string } }>('/api/v1/pods', { pageSize: 1 })).items)).toEqual(['kube-system/coredns-1', 'payments/ledger-0', 'shop/web-1', 'shop/web-2']);
+    expect(names((await storeClient().list<{ metadata: { namespace: string; name: string } }>('/api/v1/namespaces/shop/pods')).items)).toEqual(['shop/web-1', 'shop/web-2']);
+    expect(names((await storeClient().list<{ metadata: { namespace: string; name: string } }>(`/api/v1/pods?fieldSelector=${encodeURIComponent('spec.nodeName=ip-10-0-1-10')}`)).items)).toEqual(['payments/ledger-0', 'shop/web-1']);
+    expect((await storeClient().list<{ kind: string }>('/apis/apps/v1/deployments')).items).toEqual([{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { namespace: 'shop', name: 'web' }, spec: { replicas: 2 } }]);
+    expect((await storeClient().list<{ kind: string }>('/apis/apps/v1/daemonsets')).items.map((item) => item.kind)).toEqual(['DaemonSet']);
+    expect((await storeClient().list<{ metadata: { name: string } }>('/apis/apiextensions.k8s.io/v1/customresourcedefinitions')).items.map((item) => item.metadata.name)).toEqual(['ingressclassparams.elbv2.k8s.aws']);
+  });
+
+  it('serves /metrics as text, and answers 404 without metrics', async () => {
+    expect(await storeClient().getText('/metrics')).toBe(metricsText);
+    expect(store.requests.at(-1)).toMatchObject({ path: '/metrics', status: 200 });
+    store.setMetricsText(undefined);
+    expect(await failure(storeClient().getText('/metrics'))).toMatchObject({ name: 'KubernetesStatusError', status: 404 });
+    store.setMetricsText(metricsText);
+  });
+
+  it('cordons a node with a merge patch (and uncordons with a strategic one), and refuses a patch of an unknown node', async () => {
+    const patched = await storeClient().patch<{ spec: { unschedulable?: boolean; providerID: string } }>('/api/v1/nodes/ip-10-0-1-10', { spec: { unschedulable: true } });
+    expect(patched.spec).toEqual({ providerID: 'aws:///eu-west-1a/i-00000000000000000', unschedulable: true });
+    expect((store.objects().nodes as { spec: { unschedulable?: boolean } }[]).map((item) => item.spec.unschedulable === true)).toEqual([true, false, false]);
+    await storeClient().patch('/api/v1/nodes/ip-10-0-1-10', { spec: { unschedulable: null } }, { type: 'strategic' });
+    expect((store.objects().nodes[0] as { spec: object }).spec).toEqual({ providerID: 'aws:///eu-west-1a/i-00000000000000000' });
+    const missing = await failure(storeClient().patch('/api/v1/nodes/ip-10-9-9-9', { spec: { unschedulable: true } }));
+    expect(missing).toMatchObject({ name: 'KubernetesStatusError', status: 404, message: expect.stringContaining('404 NotFound to PATCH /api/v1/nodes/ip-10-9-9-9') });
+  });
+
+  it('evicts through policy/v1 Eviction: 429 while a budget allows no disruption, else the pod goes and the budget decrements; 404 for a pod already gone', async () => {
+    store.setPodDisruptionBudgets([
+      podDisruptionBudget({ namespace: 'payments', name: 'ledger', minAvailable: 1, matchLabels: { app: 'ledger' }, status: { disruptionsAllowed: 0, currentHealthy: 1, desiredHealthy: 1, expectedPods: 1 } }),
+      podDisruptionBudget({ namespace: 'shop', name: 'web', maxUnavailable: 1, matchLabels: { app: 'web' }, status: { disruptionsAllowed: 1, currentHealthy: 2, desiredHealthy: 1, expectedPods: 2 } }),
+    ]);
+    const blocked = await failure(storeClient().post('/api/v1/namespaces/payments/pods/ledger-0/eviction', eviction('payments', 'ledger-0')));
+    expect(blocked).toMatchObject({ name: 'KubernetesStatusError', status: 429, reason: 'TooManyRequests', message: expect.stringContaining("Cannot evict pod as it would violate the pod's disruption budget.") });
+
+    expect(await storeClient().post('/api/v1/namespaces/shop/pods/web-1/eviction', eviction('shop', 'web-1'))).toMatchObject({ kind: 'Status', status: 'Success' });
+    expect(store.podDisruptionBudgets().find((pdb) => pdb.metadata.name === 'web')?.status).toMatchObject({ disruptionsAllowed: 0, currentHealthy: 1 });
+    // The budget is spent now: the second replica is refused.
+    expect(await failure(storeClient().post('/api/v1/namespaces/shop/pods/web-2/eviction', eviction('shop', 'web-2')))).toMatchObject({ status: 429 });
+    expect(await failure(storeClient().post('/api/v1/namespaces/shop/pods/web-1/eviction', eviction('shop', 'web-1')))).toMatchObject({ status: 404 });
+    // A pod no budget selects goes at once.
+    await storeClient().post('/api/v1/namespaces/kube-system/pods/coredns-1/eviction', eviction('kube-system', 'coredns-1'));
+    expect((store.objects().pods as { metadata: { name: string } }[]).map((item) => item.metadata.name)).toEqual(['ledger-0', 'web-2']);
+    expect(await failure(storeClient().post('/api/v1/namespaces/shop/pods/web-2/eviction', { kind: 'Pod' }))).toMatchObject({ status: 400 });
+  });
+
+  it('says which write RBAC is missing when the API forbids a write', async () => {
+    store.forbid();
+    try {
+      const error = await failure(storeClient().post('/api/v1/namespaces/shop/pods/web-2/eviction', eviction('shop', 'web-2')));
+      expect(error).toBeInstanceOf(KubernetesAccessError);
+      expect(error.message).toContain('forbids eksops POST /api/v1/namespaces/shop/pods/web-2/eviction');
+      expect((error as KubernetesAccessError).remedy).toContain('create on pods/eviction');
+    } finally {
+      store.serve();
+    }
+  });
+});

@@ -88,6 +88,10 @@ describe('self-managed node groups with upgrade.refreshSelfManaged', () => {
     expect(lastNodegroup).toBeGreaterThan(-1);
     expect(secondRefresh).toBeGreaterThan(lastNodegroup);
     expect(kubeProxy).toBeGreaterThan(secondRefresh);
+    // eksops's drain hook is on the group before its first refresh starts, and put once (drain/hook.ts).
+    expect(order.indexOf(`PutLifecycleHook ${GROUP}`)).toBeGreaterThan(-1);
+    expect(order.indexOf(`PutLifecycleHook ${GROUP}`)).toBeLessThan(order.indexOf(`StartInstanceRefresh ${GROUP}`));
+    expect(autoscalingCalls(box, 'PutLifecycleHook')).toBe(1);
 
     const start = box.slack.messages[0]?.body ?? '';
     expect(start).toContain(`self-managed groups → 1.32 (instance refresh): legacy-workers ${oldAmi} → ${ami132}`);
@@ -164,6 +168,7 @@ describe('self-managed node groups with upgrade.refreshSelfManaged', () => {
     expect((await runUpgrade(box, { cluster: 'prod-eu', targetVersion: '1.33' })).status).toBe('SUCCEEDED');
     expect(autoscalingCalls(box, 'StartInstanceRefresh')).toBe(refreshes);
     expect(ec2Calls(box, 'CreateLaunchTemplateVersion')).toBe(versions);
+    expect(autoscalingCalls(box, 'PutLifecycleHook')).toBe(1);
     expect(box.slack.messages.length).toBe(messages);
   });
 

@@ -34,9 +34,9 @@ describe('pre-flight checks', () => {
       ],
       addons: [...base.addons, { name: 'legacy-addon', version: 'v0.1.0', status: 'DEGRADED', issues: [{ code: 'InsufficientNumberOfReplicas', message: '0/2 ready' }] }],
       insights: [
-        { name: 'Deprecated APIs removed in Kubernetes v1.33', kubernetesVersion: '1.33', status: 'ERROR', reason: 'flowcontrol.apiserver.k8s.io/v1beta3 in use', recommendation: 'migrate to v1' },
-        { name: 'Kubelet version skew', kubernetesVersion: '1.33', status: 'WARNING', reason: '1 node at 1.29' },
-        { name: 'Old insight', kubernetesVersion: '1.32', status: 'ERROR' },
+        { id: 'insight-deprecated', name: 'Deprecated APIs removed in Kubernetes v1.33', kubernetesVersion: '1.33', status: 'ERROR', reason: 'flowcontrol.apiserver.k8s.io/v1beta3 in use', recommendation: 'migrate to v1' },
+        { id: 'insight-skew', name: 'Kubelet version skew', kubernetesVersion: '1.33', status: 'WARNING', reason: '1 node at 1.29' },
+        { id: 'insight-old', name: 'Old insight', kubernetesVersion: '1.32', status: 'ERROR' },
       ],
       subnets: [
         { id: 'subnet-0a1', availableIps: 2, availabilityZone: 'eu-west-1a' },
@@ -62,13 +62,21 @@ describe('pre-flight checks', () => {
     expect(skewed('1.26', '1.27').map((finding) => finding.message)).toEqual(['kubelet 1.24 would be 3 minors behind 1.27 (at most 2)']);
   });
 
-  it('need 5 free addresses across the cluster subnets, and warn on low node subnets', () => {
+  it('need 5 free addresses in each of two zones of the cluster subnets, and room for the surge in each zone of the node subnets', () => {
     const withIps = (a: number, b: number) => preflight(healthyCluster({ subnets: [{ id: 'subnet-0a1', availableIps: a, availabilityZone: 'eu-west-1a' }, { id: 'subnet-0b2', availableIps: b, availabilityZone: 'eu-west-1b' }] }), hop);
-    expect(blocking(withIps(2, 2)).map((finding) => finding.check)).toEqual(['cluster-subnet-ips']);
-    expect(blocking(withIps(3, 2))).toEqual([]);
-    expect(blocking(withIps(3, 1))).toHaveLength(1);
-    expect(blocking(withIps(200, 0))).toEqual([]);
-    expect(withIps(200, 0).filter((finding) => finding.check === 'node-subnet-ips').map((finding) => finding.resource)).toEqual(['subnet/subnet-0b2']);
+    expect(blocking(withIps(5, 5))).toEqual([]);
+    // {3, 2} and {200, 0} sum to 5 or more, which the old check accepted: neither is two zones with five.
+    expect(blocking(withIps(3, 2)).map((finding) => finding.check)).toEqual(['cluster-subnet-ips']);
+    expect(blocking(withIps(200, 0)).map((finding) => `${finding.check} ${finding.resource}`)).toEqual([
+      'cluster-subnet-ips cluster',
+      // The fixture's groups (2 nodes over 2 zones) must each launch a node in eu-west-1b, which has no address left.
+      'node-subnet-ips nodegroup/system',
+      'node-subnet-ips nodegroup/web',
+      'node-subnet-ips nodegroup/batch',
+      'node-subnet-ips nodegroup/gpu',
+    ]);
+    // Room for the control plane, short of the ~30 addresses a group's update may take with the VPC CNI: warnings only.
+    expect(withIps(200, 20).filter((finding) => finding.check === 'node-subnet-ips').map((finding) => `${finding.severity} ${finding.resource}`)).toEqual(['WARN nodegroup/system', 'WARN nodegroup/web', 'WARN nodegroup/batch', 'WARN nodegroup/gpu']);
   });
 
   it('say what happens to each self-managed group, with and without the opt-in (snapshot)', () => {

@@ -41,7 +41,7 @@ export function healthyCluster(overrides: Partial<ClusterSnapshot> = {}): Cluste
         },
       },
     ],
-    insights: [{ name: 'Deprecated APIs removed in Kubernetes v1.33', kubernetesVersion: '1.33', status: 'PASSING' }],
+    insights: [{ id: 'insight-deprecated', name: 'Deprecated APIs removed in Kubernetes v1.33', kubernetesVersion: '1.33', status: 'PASSING' }],
     subnets: [
       { id: 'subnet-0a1', availableIps: 240, availabilityZone: 'eu-west-1a' },
       { id: 'subnet-0b2', availableIps: 240, availabilityZone: 'eu-west-1b' },
@@ -49,6 +49,7 @@ export function healthyCluster(overrides: Partial<ClusterSnapshot> = {}): Cluste
     runningUpdates: [],
     fargateProfiles: [],
     selfManagedGroups: [],
+    target: '1.33',
     observedAt: '2026-03-02T09:00:00.000Z',
     ...overrides,
   };

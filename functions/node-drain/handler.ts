@@ -1,0 +1,4 @@
+import { productionDeps } from '../../shared/runtime/production.ts';
+import { makeHandler } from './app.ts';
+
+export const handler = makeHandler(productionDeps());
