@@ -133,6 +133,20 @@ export function podDisruptionBudget(options: {
   };
 }
 
+/** A Ready v1 Node of an EC2 instance (its providerID, as the AWS cloud provider sets it). */
+export function kubernetesNode(name: string, zone: string, instanceId: string) {
+  return { metadata: { name, labels: { 'kubernetes.io/hostname': name } }, spec: { providerID: `aws:///${zone}/${instanceId}` }, status: { conditions: [{ type: 'Ready', status: 'True' }] } };
+}
+
+/** A Running v1 Pod on a node, owned by a controller (a ReplicaSet unless said: `DaemonSet` pods are not evicted by a drain). */
+export function kubernetesPod(namespace: string, name: string, nodeName: string, options: { labels?: Record<string, string>; owner?: string } = {}) {
+  return {
+    metadata: { namespace, name, labels: options.labels ?? { app: name.replace(/-[^-]+$/, '') }, ownerReferences: [{ apiVersion: 'apps/v1', kind: options.owner ?? 'ReplicaSet', name: `${name}-owner`, controller: true }] },
+    spec: { nodeName, containers: [{ name: 'main', image: 'public.ecr.aws/nginx/nginx:1.27' }] },
+    status: { phase: 'Running' },
+  };
+}
+
 const keyOf = (pdb: PodDisruptionBudget) => `${pdb.metadata.namespace}/${pdb.metadata.name}`;
 
 interface StoredMetadata {

@@ -2,7 +2,7 @@ import type { Scenario } from './scenario.ts';
 import { APPROVE_ACTION } from '../../shared/upgrade/approval.ts';
 import { SandboxAutoScaling } from '../account/services/autoscaling.ts';
 import { SandboxEc2 } from '../account/services/ec2.ts';
-import { podDisruptionBudget } from '../k8s/fake-api-server.ts';
+import { kubernetesNode, kubernetesPod, podDisruptionBudget } from '../k8s/fake-api-server.ts';
 import { totalStateTransitions } from '../stepfunctions/runner.ts';
 import { approvalRequest, clusterVersions, pressButton, runUpgrade, seedSelfManagedGroup, seedUpgradeFleet, startKubernetesApi, withUpgrades } from './upgrade-fleet.ts';
 
@@ -124,23 +124,37 @@ export const upgradePdbPreflight: Scenario = {
   },
 };
 
-/** A self-managed group moved onto the recommended AMI by an Instance Refresh, after the managed node groups. */
+/** A self-managed group moved onto the recommended AMI by an Instance Refresh, after the managed node groups, each node drained first. */
 export const upgradeSelfManagedRefresh: Scenario = {
   name: 'upgrade-self-managed-refresh',
-  title: 'With refreshSelfManaged, a self-managed group gets the recommended EKS AMI of the new version through an Instance Refresh',
+  title: 'With refreshSelfManaged, a self-managed group gets the recommended EKS AMI of the new version through an Instance Refresh, each node drained first',
   sandbox: { configure: withUpgrades({ durationMinutes: 600, refreshSelfManaged: true }) },
   async run({ sandbox, step, check, timeline }) {
     seedUpgradeFleet(sandbox, 'prod-eu', { nodegroups: 2 });
     const { here, account } = sandbox.aws;
     const { oldAmi } = seedSelfManagedGroup(sandbox, 'prod-eu', 'legacy-workers');
-    step('prod-eu has a self-managed group, legacy-workers (3 instances, launch template version 1, an old AL2023 AMI)');
-    const execution = await runUpgrade(sandbox, { cluster: 'prod-eu', targetVersion: '1.33' }, timeline);
-    const group = account.service(SandboxAutoScaling).groupOf(here, 'legacy-workers');
     const ec2 = account.service(SandboxEc2);
-    const amis = new Set((group?.instanceIds ?? []).map((instance) => ec2.instance(here, instance)?.imageId));
-    check(`the upgrade completed (${execution.status})`, execution.status === 'SUCCEEDED' && clusterVersions(sandbox, 'prod-eu').cluster === '1.33');
-    check(`legacy-workers ends on a new launch template version (${group?.launchTemplate?.Version ?? '?'}), every instance on one AMI that is not the old one`, group?.launchTemplate?.Version !== '1' && amis.size === 1 && !amis.has(oldAmi));
-    check('Slack reported the refresh as a stage', /legacy-workers/.test(slackText(sandbox)));
+    const before = account.service(SandboxAutoScaling).groupOf(here, 'legacy-workers')?.instanceIds ?? [];
+    const api = await startKubernetesApi(sandbox, 'prod-eu');
+    try {
+      const nodes = before.map((id, index) => kubernetesNode(`ip-10-0-2-${index + 10}.eu-west-1.compute.internal`, ec2.instance(here, id)?.availabilityZone ?? '', id));
+      api.setObjects({
+        nodes,
+        pods: nodes.flatMap((node, index) => [kubernetesPod('shop', `web-7d4b9-${index}abcd`, node.metadata.name), kubernetesPod('kube-system', `aws-node-${index}xyz`, node.metadata.name, { owner: 'DaemonSet' })]),
+      });
+      step('prod-eu has a self-managed group, legacy-workers (3 instances, launch template version 1, an old AL2023 AMI), each a node running a web pod and aws-node');
+      const execution = await runUpgrade(sandbox, { cluster: 'prod-eu', targetVersion: '1.33' }, timeline);
+      const group = account.service(SandboxAutoScaling).groupOf(here, 'legacy-workers');
+      const amis = new Set((group?.instanceIds ?? []).map((instance) => ec2.instance(here, instance)?.imageId));
+      check(`the upgrade completed (${execution.status})`, execution.status === 'SUCCEEDED' && clusterVersions(sandbox, 'prod-eu').cluster === '1.33');
+      check(`legacy-workers ends on a new launch template version (${group?.launchTemplate?.Version ?? '?'}), every instance on one AMI that is not the old one`, group?.launchTemplate?.Version !== '1' && amis.size === 1 && !amis.has(oldAmi));
+      const objects = api.objects() as { nodes: { spec: { unschedulable?: boolean } }[]; pods: { metadata: { name: string } }[] };
+      check('every old node was cordoned and its web pod evicted; the DaemonSet pods stayed', objects.nodes.every((node) => node.spec.unschedulable === true) && objects.pods.every((pod) => pod.metadata.name.startsWith('aws-node-')));
+      check('each instance was let go only after its drain (CompleteLifecycleAction CONTINUE)', before.every((id) => account.changes.some((change) => change.action === 'CompleteLifecycleAction' && (change.detail ?? '').includes(id))));
+      check('Slack reported the refresh as a stage, and no unfinished drain', /legacy-workers/.test(slackText(sandbox)) && !/node drain did not finish/.test(slackText(sandbox)));
+    } finally {
+      await api.stop();
+    }
   },
 };
 

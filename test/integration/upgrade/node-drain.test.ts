@@ -5,7 +5,7 @@ import { EKSClient } from '@aws-sdk/client-eks';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { type LifecycleActionEvent, SandboxAutoScaling } from '../../../local/account/services/autoscaling.ts';
 import { SandboxEc2 } from '../../../local/account/services/ec2.ts';
-import { type FakeKubernetesApi, podDisruptionBudget } from '../../../local/k8s/fake-api-server.ts';
+import { type FakeKubernetesApi, kubernetesNode, kubernetesPod, podDisruptionBudget } from '../../../local/k8s/fake-api-server.ts';
 import { clusterVersions, runUpgrade, seedSelfManagedGroup, seedUpgradeFleet, startKubernetesApi, withUpgrades } from '../../../local/scenarios/upgrade-fleet.ts';
 import { type Sandbox, startSandbox } from '../../../local/sandbox.ts';
 import { refreshGroup } from '../../../shared/upgrade/act-refresh.ts';
@@ -39,12 +39,8 @@ interface Fleet {
   oldAmi: string;
 }
 
-const node = (name: string, zone: string, instanceId: string) => ({ metadata: { name, labels: { 'kubernetes.io/hostname': name } }, spec: { providerID: `aws:///${zone}/${instanceId}` }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
-const pod = (namespace: string, name: string, nodeName: string, options: { labels?: Record<string, string>; owner?: string } = {}) => ({
-  metadata: { namespace, name, labels: options.labels ?? { app: name.replace(/-[^-]+$/, '') }, ownerReferences: [{ apiVersion: 'apps/v1', kind: options.owner ?? 'ReplicaSet', name: `${name}-owner`, controller: true }] },
-  spec: { nodeName, containers: [{ name: 'main', image: 'public.ecr.aws/nginx/nginx:1.27' }] },
-  status: { phase: 'Running' },
-});
+const node = kubernetesNode;
+const pod = kubernetesPod;
 
 /** prod-eu at 1.33 with a self-managed group of two instances on an old AMI, each a Ready node, and the cluster API. */
 async function fleet(options: { groupTags?: Record<string, string>; nodes?: boolean; dryRun?: boolean } = {}): Promise<Fleet> {
