@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { checkPodDisruptionBudgets, PDB_UNREADABLE_REMEDY, type PdbSnapshot } from '../../../shared/upgrade/checks/pod-disruption-budgets.ts';
+import { preflight } from '../../../shared/upgrade/checks/index.ts';
 import { toPdbSnapshot } from '../../../shared/upgrade/observe-pod-disruption-budgets.ts';
+import type { ClusterSnapshot } from '../../../shared/upgrade/snapshot.ts';
+import { healthyCluster, selfManagedGroup } from './snapshot-fixture.ts';
 
 const hop = { from: '1.32', to: '1.33', now: new Date('2026-03-02T09:00:00Z') };
 
@@ -81,5 +84,18 @@ describe('PodDisruptionBudget pre-flight check', () => {
       }),
     ).toEqual({ namespace: 'kube-system', name: 'coredns', maxUnavailable: 1, selector: 'k8s-app=kube-dns,tier in (a,b),!canary', unhealthyPodEvictionPolicy: 'AlwaysAllow', disruptionsAllowed: 1, currentHealthy: 2, desiredHealthy: 1, expectedPods: 2 });
     expect(toPdbSnapshot({ metadata: { namespace: 'ns', name: 'all' }, spec: { minAvailable: '50%', selector: {} } })).toEqual({ namespace: 'ns', name: 'all', minAvailable: '50%', selector: '', disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 });
+  });
+});
+
+describe('which clusters a PodDisruptionBudget blocks', () => {
+  const pinned = [pdb('ledger', { minAvailable: 2, disruptionsAllowed: 0, currentHealthy: 2, desiredHealthy: 2, expectedPods: 2 })];
+  const severities = (cluster: ClusterSnapshot, refreshSelfManaged: boolean) => preflight(cluster, { ...hop, refreshSelfManaged }).filter((finding) => finding.resource === 'pdb/shop/ledger').map((finding) => finding.severity);
+
+  it('blocks where a stage drains nodes: managed node groups, or self-managed groups eksops refreshes (its hook drains them)', () => {
+    expect(severities(healthyCluster({ podDisruptionBudgets: pinned }), false)).toEqual(['BLOCK']);
+    const selfManagedOnly = healthyCluster({ podDisruptionBudgets: pinned, nodegroups: [], selfManagedGroups: [selfManagedGroup('legacy-workers')] });
+    expect(severities(selfManagedOnly, true)).toEqual(['BLOCK']);
+    // Left alone (no refresh): nothing eksops does drains them, so a warning.
+    expect(severities(selfManagedOnly, false)).toEqual(['WARN']);
   });
 });
