@@ -39,3 +39,14 @@ export function round(value: number, decimals: number): number {
   const factor = 10 ** decimals;
   return Math.round(value * factor) / factor;
 }
+
+/**
+ * The median of the per-round ratios `samples[i] / baselines[i]`, with their IQR: when each round measures
+ * the subject and its baseline back to back, a slow or busy moment hits both, and the ratio cancels it where
+ * a ratio of medians would not; the median then ignores the rounds where it did not.
+ */
+export function pairedRatio(samples: readonly number[], baselines: readonly number[]): { median: number; iqr: number } {
+  if (samples.length !== baselines.length) throw new RangeError(`paired ratio of ${samples.length} samples and ${baselines.length} baselines`);
+  const ratios = samples.map((sample, index) => sample / (baselines[index] ?? Number.NaN));
+  return { median: median(ratios), iqr: quantile(ratios, 0.75) - quantile(ratios, 0.25) };
+}

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { CliIo, Command } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
+import { SandboxUnavailableError } from './sandbox-loader.ts';
 
 /** `eksops`: the sandbox, configuration checks, and the plan/apply commands of each capability. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -24,7 +25,21 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.err(`usage: ${command.usage}`);
     return 2;
   }
-  return command.run({ values: parsed.values as Record<string, unknown>, positionals: parsed.positionals }, io);
+  try {
+    return await command.run({ values: parsed.values as Record<string, unknown>, positionals: parsed.positionals }, io);
+  } catch (error) {
+    // A person reads this: the reason, not a stack trace (--verbose adds it).
+    io.err(`eksops ${command.path.join(' ')}: ${failureReason(error)}`);
+    if (argv.includes('--verbose') && error instanceof Error && error.stack) io.err(error.stack);
+    return error instanceof SandboxUnavailableError ? 2 : 1;
+  }
+}
+
+function failureReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // @smithy/property-provider's CredentialsProviderError: no provider of the default chain found credentials.
+  if (error.name === 'CredentialsProviderError') return `no AWS credentials (${error.message}); set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with --sandbox`;
+  return error.message;
 }
 
 function findCommand(words: readonly string[]): Command | undefined {

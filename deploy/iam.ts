@@ -59,8 +59,10 @@ export function buildRoles(config: Config): Record<string, object> {
                     Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
                     Resource: sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/\${AWS::StackName}-${name}:log-stream:*`),
                   },
-                  // The on-failure destination: Lambda sends the failed event with the function's own role, so
-                  // only the asynchronously invoked functions (those with `destinations.onFailure`) get it.
+                  // The FailureQueue, sent to twice with the function's own role: by Lambda's on-failure
+                  // destination after the retries, and by the function itself for an invalid event, which it
+                  // does not let Lambda retry (shared/middleware/failure-queue.ts, EKSOPS_FAILURE_QUEUE_URL).
+                  // Only the asynchronously invoked functions (those with `destinations.onFailure`) get it.
                   ...(ON_FAILURE_FUNCTIONS.has(name) ? [{ Effect: 'Allow' as const, Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['FailureQueue', 'Arn'] as [string, string] } }] : []),
                   ...(granted[name] ?? []),
                   ...statements,

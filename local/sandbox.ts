@@ -1,94 +1,18 @@
-import path from 'node:path';
-import { loadConfigFile } from '../shared/config/load.ts';
-import type { Config } from '../shared/config/schema.ts';
-import { defaultFetch, type Fetch } from '../shared/http/fetch.ts';
-import { configuredNotifier } from '../shared/notify/configured-notifier.ts';
-import { createSandboxAws, type SandboxAws } from './account/sandbox-aws.ts';
-import { startDynalite } from './dynamodb/dynalite.ts';
-import { LocalEventBus } from './eventbus/bus.ts';
-import { CAPABILITIES } from './capabilities/index.ts';
-import { SANDBOX_FUNCTIONS, type SandboxDeps } from './functions.ts';
-import { LocalLambdaRuntime, lambdaLogicalId } from './lambda/runtime.ts';
-import { functionEnvironment } from './template/function-environment.ts';
-import { RESPONSE_URL_PREFIX, SlackSink } from './sinks/slack-sink.ts';
-import type { StateMachineRunner } from './stepfunctions/runner.ts';
-import { stateMachinesOf } from './stepfunctions/template-machines.ts';
-import { type CloudFormationTemplate, compiledTemplate, PROJECT_ROOT } from './template/compiled-template.ts';
+import { createInMemoryAws, type InMemoryAwsOptions } from './account/in-memory-aws.ts';
+import { SANDBOX_PLUGINS } from './plugins/index.ts';
+import { type Sandbox, type SandboxAws, type SandboxOptions, startSandboxWith } from './sandbox-core.ts';
 
-export const SANDBOX_CONFIG_FILE = path.join(PROJECT_ROOT, 'local', 'sandbox.config.yml');
-
-export interface Sandbox {
-  aws: SandboxAws;
-  slack: SlackSink;
-  lambda: LocalLambdaRuntime;
-  bus: LocalEventBus;
-  /** The compiled state machines, by name, runnable on the sandbox's virtual clock. */
-  stateMachines: Map<string, StateMachineRunner>;
-  config: Config;
-  template: CloudFormationTemplate;
-  deps: SandboxDeps;
-  close(): Promise<void>;
-}
-
-export interface SandboxOptions {
-  /** Overrides of the sandbox configuration (local/sandbox.config.yml), e.g. `{ dryRun: true }`. */
-  configure?: (config: Config) => Config;
-  start?: string;
-  log?: (line: string) => void;
-}
+export { SANDBOX_CONFIG_FILE, type Sandbox, type SandboxAws, type SandboxDeps, type SandboxOptions } from './sandbox-core.ts';
 
 /**
- * The whole product against an in-memory AWS account: the compiled template's rules and state machines,
- * the real handlers, a loopback Slack, all on one virtual clock.
+ * The eksops sandbox: the sandbox core (local/sandbox-core.ts) given every capability's plugin. What
+ * `npm start`, the scenarios and the integration tests run.
  */
-export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const template = await compiledTemplate(options.log ? { log: options.log } : {});
-  const aws = createSandboxAws({ start: options.start ?? '2026-03-02T09:00:00Z' });
-  const slack = new SlackSink({ clock: aws.clock });
-  await slack.start();
-  const dynamodb = await startDynalite();
-  aws.account.useLoopbackEndpoint('DynamoDBClient', dynamodb.endpoint);
-  const loaded = await loadConfigFile(SANDBOX_CONFIG_FILE);
-  const config = options.configure ? options.configure(loaded) : loaded;
-  const slackSecret = config.notify.slack?.secret;
-  if (slackSecret && 'ssmParameter' in slackSecret) aws.services.ssm.seedParameter(aws.here, slackSecret.ssmParameter, slack.webhookUrl, 'SecureString');
-  const fetch = slackRoutedFetch(slack);
-  const deps: SandboxDeps = {
-    config,
-    clients: aws.clients,
-    clock: aws.clock,
-    fetch,
-    env: {},
-    notifier: configuredNotifier(config.notify.slack, { clients: aws.clients, fetch, clock: aws.clock }),
-  };
-  const lambda = new LocalLambdaRuntime({ template, clock: aws.clock, region: aws.here.region, accountId: aws.here.accountId });
-  for (const [name, build] of Object.entries(SANDBOX_FUNCTIONS)) {
-    lambda.register(name, build({ ...deps, env: functionEnvironment(template, lambdaLogicalId(name), aws.here) }));
-  }
-  const bus = new LocalEventBus({ template, lambda, clock: aws.clock, account: aws.here.accountId, region: aws.here.region });
-  const stateMachines = stateMachinesOf(template, lambda, aws.clock, aws.here);
-  const sandbox: Sandbox = {
-    aws,
-    slack,
-    lambda,
-    bus,
-    stateMachines,
-    config,
-    template,
-    deps,
-    close: async () => {
-      await Promise.all([slack.close(), dynamodb.close()]);
-    },
-  };
-  for (const capability of CAPABILITIES) await capability.connect?.(sandbox);
-  return sandbox;
+export function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  return startSandboxWith(SANDBOX_PLUGINS, options);
 }
 
-/** The sandbox's outbound HTTP: Slack's response_url host (hooks.slack.com/actions/…) answers from the Slack sink. */
-function slackRoutedFetch(slack: SlackSink): Fetch {
-  return (input, init) => {
-    const url = new URL(input);
-    if (url.origin === 'https://hooks.slack.com' && url.pathname.startsWith(RESPONSE_URL_PREFIX)) return defaultFetch(`${slack.baseUrl}${url.pathname}`, init);
-    return defaultFetch(input, init);
-  };
+/** The in-memory account with every capability's services, without the rest of the sandbox. */
+export function createSandboxAws(options: Omit<InMemoryAwsOptions, 'services'> = {}): SandboxAws {
+  return createInMemoryAws({ ...options, services: SANDBOX_PLUGINS.flatMap((plugin) => (plugin.services ? [plugin.services] : [])) });
 }

@@ -15,6 +15,8 @@ export interface Bundle {
   /** The source map beside it (packaged too; read at cold start under --enable-source-maps). */
   mapBytes: number;
   topPackages: PackageBytes[];
+  /** Every esbuild input that put bytes into the .mjs (metafile paths, relative to the service directory) → those bytes. */
+  inputs: Record<string, number>;
   warnings: number;
 }
 
@@ -72,6 +74,7 @@ export async function bundleEntry(serviceDir: string, entry: string, outdir: str
     gzipBytes: gzipSync(code).byteLength,
     mapBytes: map?.size ?? 0,
     topPackages: topPackages(result.metafile, output),
+    inputs: Object.fromEntries(Object.entries(result.metafile.outputs[output]?.inputs ?? {}).map(([input, { bytesInOutput }]) => [input, bytesInOutput])),
     warnings: result.warnings.length,
   };
 }

@@ -1,6 +1,6 @@
 import { SandboxAutoScaling } from '../../local/account/services/autoscaling.ts';
 import { SandboxEc2 } from '../../local/account/services/ec2.ts';
-import { createSandboxAws } from '../../local/account/sandbox-aws.ts';
+import { createSandboxAws } from '../../local/sandbox.ts';
 import { driftFleet, seedFleet } from '../../local/tags-fleet.ts';
 import { ConfigSchema } from '../../shared/config/schema.ts';
 import { planCluster } from '../../shared/tags/plan.ts';

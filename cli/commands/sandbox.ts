@@ -1,6 +1,8 @@
-import { SCENARIOS } from '../../local/scenarios/index.ts';
-import { runScenario, selectScenarios, UnknownScenarioError } from '../../local/scenarios/run.ts';
 import type { Command } from '../command.ts';
+import { loadSandboxModule } from '../sandbox-loader.ts';
+// Types only (erased): the module itself loads at run time, behind --sandbox.
+import type * as SandboxCommands from '../../local/commands/sandbox.ts';
+
 
 export const sandbox: Command = {
   path: ['sandbox'],
@@ -17,25 +19,11 @@ export const sandbox: Command = {
   ],
   options: { scenario: { type: 'string', multiple: true }, list: { type: 'boolean' }, verbose: { type: 'boolean' } },
   async run({ values }, io) {
+    const commands = await loadSandboxModule<typeof SandboxCommands>('sandbox');
     if (values.list) {
-      const width = Math.max(...SCENARIOS.map((scenario) => scenario.name.length));
-      for (const scenario of SCENARIOS) io.out(`${scenario.name.padEnd(width)}  ${scenario.title}`);
+      commands.listScenarios(io.out);
       return 0;
     }
-    let selected;
-    try {
-      selected = selectScenarios((values.scenario as string[] | undefined) ?? []);
-    } catch (error) {
-      if (error instanceof UnknownScenarioError) {
-        io.err(error.message);
-        return 2;
-      }
-      throw error;
-    }
-    const results = [];
-    for (const scenario of selected) results.push(await runScenario(scenario, io.out));
-    const failed = results.filter((result) => !result.passed);
-    io.out(`${results.length - failed.length} of ${results.length} scenarios passed${failed.length ? `; failed: ${failed.map((result) => result.name).join(', ')}` : ''}`);
-    return failed.length === 0 ? 0 : 1;
+    return commands.runScenarios((values.scenario as string[] | undefined) ?? [], io);
   },
 };

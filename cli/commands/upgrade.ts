@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { startSandbox } from '../../local/sandbox.ts';
-import { clusterVersions, runUpgrade, seedUpgradeFleet, withUpgrades } from '../../local/scenarios/upgrade-fleet.ts';
-import { executionName } from '../../shared/upgrade/execution-name.ts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { AwsClientFactory } from '../../shared/aws/client-factory.ts';
 import { loadConfigFile } from '../../shared/config/load.ts';
 import type { Config } from '../../shared/config/schema.ts';
@@ -11,10 +9,16 @@ import { observeCluster } from '../../shared/upgrade/observe.ts';
 import { hopHistory } from '../../shared/upgrade/hop-history.ts';
 import { planUpgrade } from '../../shared/upgrade/plan.ts';
 import { planLines } from '../../shared/upgrade/plan-report.ts';
+import { executionName } from '../../shared/upgrade/execution-name.ts';
 import { clusterUpgradeConfig } from '../../shared/upgrade/settings.ts';
+import { upgradeStateMachineArn } from '../../shared/upgrade/state-machine.ts';
 import type { UpgradeClients } from '../../shared/upgrade/eks-port.ts';
 import { upgradeClientsFor } from '../../shared/upgrade/upgrade-deps.ts';
 import type { CliIo, Command } from '../command.ts';
+import { loadSandboxModule } from '../sandbox-loader.ts';
+// Types only (erased): the module itself loads at run time, behind --sandbox.
+import type * as UpgradeSandboxCommands from '../../local/commands/upgrade.ts';
+
 
 const configFile = (value: unknown) => (typeof value === 'string' ? value : existsSync('eksops.config.yml') ? 'eksops.config.yml' : 'eksops.config.example.yml');
 
@@ -30,7 +34,7 @@ async function printPlan(clients: UpgradeClients, config: Config, cluster: strin
   return plan.blockedAt ? 1 : 0;
 }
 
-const plan: Command = {
+const planCommand = (clock: Clock): Command => ({
   path: ['upgrade', 'plan'],
   summary: 'Pre-flight findings and the ordered stages of an upgrade (read-only)',
   usage: 'eksops upgrade plan --cluster NAME [--to 1.34] [--region R] [--config FILE] [--sandbox]',
@@ -52,10 +56,10 @@ const plan: Command = {
     }
     const to = typeof values.to === 'string' ? values.to : undefined;
     if (values.sandbox) {
-      const sandbox = await startSandbox({ configure: withUpgrades() });
+      const { openUpgradeSandbox } = await loadSandboxModule<typeof UpgradeSandboxCommands>('upgrade');
+      const sandbox = await openUpgradeSandbox(cluster);
       try {
-        seedUpgradeFleet(sandbox, cluster);
-        return await printPlan(upgradeClientsFor(sandbox.aws.clients, sandbox.aws.here), sandbox.config, cluster, to, sandbox.aws.clock, io);
+        return await printPlan(sandbox.clients, sandbox.config, cluster, to, sandbox.clock, io);
       } finally {
         await sandbox.close();
       }
@@ -65,11 +69,11 @@ const plan: Command = {
     const factory = new AwsClientFactory({ defaultRegion: region, accounts: config.accounts });
     const configured = clusterUpgradeConfig(config, cluster, region);
     const target = { region, ...(configured?.accountId ? { accountId: configured.accountId } : {}) };
-    return printPlan(upgradeClientsFor(factory, target), config, cluster, to, systemClock, io);
+    return printPlan(upgradeClientsFor(factory, target), config, cluster, to, clock, io);
   },
-};
+});
 
-const start: Command = {
+const startCommand = (clock: Clock): Command => ({
   path: ['upgrade', 'start'],
   summary: 'Start cluster-upgrade for a cluster now (a window opening now)',
   usage: 'eksops upgrade start --cluster NAME [--to 1.34] [--window-minutes N] [--stage dev] [--region R] [--config FILE] [--sandbox]',
@@ -89,16 +93,8 @@ const start: Command = {
     const to = typeof values.to === 'string' ? values.to : undefined;
     const windowMinutes = typeof values['window-minutes'] === 'string' ? Number(values['window-minutes']) : undefined;
     if (values.sandbox) {
-      const sandbox = await startSandbox({ configure: withUpgrades() });
-      try {
-        seedUpgradeFleet(sandbox, cluster);
-        const execution = await runUpgrade(sandbox, { cluster, ...(to ? { targetVersion: to } : {}), ...(windowMinutes ? { windowMinutes } : {}) });
-        io.out(`${execution.name}: ${execution.status} after ${Math.round((execution.stopDate.getTime() - execution.startDate.getTime()) / 60_000)} virtual minutes, ${execution.stateTransitions} state transitions`);
-        io.out(JSON.stringify(clusterVersions(sandbox, cluster)));
-        return execution.status === 'SUCCEEDED' ? 0 : 1;
-      } finally {
-        await sandbox.close();
-      }
+      const { startUpgradeInSandbox } = await loadSandboxModule<typeof UpgradeSandboxCommands>('upgrade');
+      return startUpgradeInSandbox({ cluster, ...(to ? { targetVersion: to } : {}), ...(windowMinutes ? { windowMinutes } : {}) }, io.out);
     }
     const config = await loadConfigFile(configFile(values.config));
     const configured = clusterUpgradeConfig(config, cluster);
@@ -108,20 +104,26 @@ const start: Command = {
     }
     const stage = typeof values.stage === 'string' ? values.stage : 'dev';
     const deploymentRegion = typeof values.region === 'string' ? values.region : config.region;
-    const sfn = new SFNClient({ region: deploymentRegion });
-    const now = new Date();
-    const account = process.env.AWS_ACCOUNT_ID;
-    const stateMachineArn = process.env.EKSOPS_UPGRADE_STATE_MACHINE_ARN ?? (account ? `arn:aws:states:${deploymentRegion}:${account}:stateMachine:eksops-${stage}-cluster-upgrade` : undefined);
-    if (!stateMachineArn) {
-      io.err('set EKSOPS_UPGRADE_STATE_MACHINE_ARN (or AWS_ACCOUNT_ID) to name the deployed state machine');
-      return 2;
-    }
+    // The stack is deployed to the configuration's region in the caller's own account.
+    const factory = new AwsClientFactory({ defaultRegion: deploymentRegion, accounts: config.accounts });
+    const now = clock.now();
+    const stateMachineArn = process.env.EKSOPS_UPGRADE_STATE_MACHINE_ARN ?? upgradeStateMachineArn({ accountId: process.env.AWS_ACCOUNT_ID ?? (await callerAccount(factory)), region: deploymentRegion }, stage);
     const input = { cluster, region: configured.region, ...(configured.accountId ? { accountId: configured.accountId } : {}), scheduledTime: now.toISOString(), ...(to ? { targetVersion: to } : {}), ...(windowMinutes ? { windowMinutes } : {}) };
-    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: executionName({ cluster, opensAt: now, region: configured.region, accountId: configured.accountId }), input: JSON.stringify(input) }));
+    const started = await factory.client(SFNClient).send(new StartExecutionCommand({ stateMachineArn, name: executionName({ cluster, opensAt: now, region: configured.region, accountId: configured.accountId }), input: JSON.stringify(input) }));
     io.out(`started ${started.executionArn}`);
     return 0;
   },
-};
+});
 
-/** `eksops upgrade …` commands. */
-export const UPGRADE_COMMANDS: readonly Command[] = [plan, start];
+async function callerAccount(factory: AwsClientFactory): Promise<string> {
+  const identity = await factory.client(STSClient).send(new GetCallerIdentityCommand({}));
+  if (!identity.Account) throw new Error('STS GetCallerIdentity returned no account');
+  return identity.Account;
+}
+
+/** `eksops upgrade …` commands, on `clock` (the system clock but in tests). */
+export function upgradeCommands(clock: Clock = systemClock): readonly Command[] {
+  return [planCommand(clock), startCommand(clock)];
+}
+
+export const UPGRADE_COMMANDS: readonly Command[] = upgradeCommands();

@@ -12,13 +12,15 @@ import { type Click, clickEvent } from '../sinks/slack-interactions.ts';
 import type { SlackSinkMessage } from '../sinks/slack-sink.ts';
 import type { Config } from '../../shared/config/schema.ts';
 import type { PodDisruptionBudget } from '../../shared/k8s/client.ts';
-import { SANDBOX_CREDENTIALS } from '../account/sandbox-aws.ts';
+import { SANDBOX_CREDENTIALS } from '../account/in-memory-aws.ts';
 import { FakeKubernetesApi } from '../k8s/fake-api-server.ts';
 import type { ExecutionResult } from '../stepfunctions/runner.ts';
 import { scheduleInput, scheduleLogicalId } from '../../shared/upgrade/schedules.ts';
+import { upgradeStateMachineName } from '../../shared/upgrade/state-machine.ts';
 import type { Timeline } from './timeline.ts';
 
-export const UPGRADE_MACHINE = 'eksops-dev-cluster-upgrade';
+/** The sandbox deploys stage dev. */
+export const UPGRADE_MACHINE = upgradeStateMachineName('dev');
 export const FLEET_ADDONS = ['vpc-cni', 'coredns', 'kube-proxy', 'aws-ebs-csi-driver'] as const;
 
 export interface FleetOptions {

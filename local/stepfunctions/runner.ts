@@ -1,7 +1,8 @@
 import { ExecutionAbortedError, ExecutionError, StateMachine, type RunOptions as InterpreterRunOptions } from 'aws-local-stepfunctions';
 import type { VirtualClock } from '../time/virtual-clock.ts';
 import { isJsonObject, type JsonObject, type JsonValue } from './asl.ts';
-import { ExecutionHistory, type HistoryEvent } from './execution-history.ts';
+import { ExecutionHistory } from './execution-history.ts';
+import type { ExecutionResult } from './execution-result.ts';
 import { prepareLocalDefinition, type TaskStateSpec } from './local-definition.ts';
 import { errorMessageOf, errorNameOf } from './task-failure.ts';
 import { TaskHandlerDirectory, type TaskHandlers } from './task-handlers.ts';
@@ -13,6 +14,7 @@ import { VirtualTimeline } from './virtual-timeline.ts';
 import { waitOnVirtualTimeline } from './virtual-wait.ts';
 
 export type { HistoryEvent } from './execution-history.ts';
+export { type ExecutionResult, type ExecutionStatus, totalStateTransitions } from './execution-result.ts';
 export type { TaskContext, TaskHandler, TaskHandlers } from './task-handlers.ts';
 
 export interface StateMachineRunnerOptions {
@@ -32,27 +34,6 @@ export interface RunOptions {
   readonly name?: string;
   /** Stops the execution (status `ABORTED`), as StopExecution does. */
   readonly signal?: AbortSignal;
-}
-
-export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
-
-export interface ExecutionResult {
-  readonly name: string;
-  readonly status: ExecutionStatus;
-  readonly output?: JsonValue;
-  readonly error?: string;
-  readonly cause?: string;
-  readonly startDate: Date;
-  readonly stopDate: Date;
-  readonly history: readonly HistoryEvent[];
-  readonly stateTransitions: number;
-  /** Executions its tasks started and waited for (startExecution.sync), each with its own history. */
-  readonly childExecutions: readonly ExecutionResult[];
-}
-
-/** State transitions of an execution and of every child execution it ran: what Standard workflows bill. */
-export function totalStateTransitions(result: ExecutionResult): number {
-  return result.stateTransitions + result.childExecutions.reduce((sum, child) => sum + totalStateTransitions(child), 0);
 }
 
 export interface StateMachineRunner {

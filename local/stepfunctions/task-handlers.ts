@@ -1,5 +1,5 @@
 import type { JsonValue } from './asl.ts';
-import type { ExecutionResult } from './runner.ts';
+import type { ExecutionResult } from './execution-result.ts';
 
 /** What a local task handler knows about the invocation, besides its input. */
 export interface TaskContext {

@@ -1,6 +1,6 @@
 import { isJsonObject, toJsonValue, type JsonValue } from './asl.ts';
 import type { ExecutionHistory } from './execution-history.ts';
-import type { ExecutionResult } from './runner.ts';
+import type { ExecutionResult } from './execution-result.ts';
 import { TIMEOUT_SECONDS_PARAMETER, type TaskStateSpec } from './local-definition.ts';
 import { decideRetry } from './retry-policy.ts';
 import { TaskFailure } from './task-failure.ts';

@@ -37,7 +37,7 @@ function refOf(logicalId: string, template: CloudFormationTemplate, here: Accoun
   const properties = resource.Properties ?? {};
   switch (resource.Type) {
     case 'AWS::SQS::Queue':
-      return `https://sqs.${here.region}.amazonaws.com/${here.accountId}/${String(properties.QueueName ?? logicalId)}`;
+      return queueUrl(template, logicalId, here);
     case 'AWS::StepFunctions::StateMachine':
       return `arn:aws:states:${here.region}:${here.accountId}:stateMachine:${String(properties.StateMachineName ?? logicalId)}`;
     default:
@@ -61,4 +61,9 @@ function attributeOf(logicalId: string, attribute: string, template: CloudFormat
     default:
       return name;
   }
+}
+
+/** A queue's URL, as its Ref gives it: its QueueName, else its logical id. */
+export function queueUrl(template: CloudFormationTemplate, logicalId: string, here: AccountRegion): string {
+  return `https://sqs.${here.region}.amazonaws.com/${here.accountId}/${String(template.Resources[logicalId]?.Properties?.QueueName ?? logicalId)}`;
 }

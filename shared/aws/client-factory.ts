@@ -1,6 +1,6 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MetadataBearer, Pluggable, RetryStrategyV2 } from '@smithy/types';
-import type { SecretReader } from '../secrets/secret-reader.ts';
+import { type SecretReader, secretReaderFor } from '../secrets/secret-reader.ts';
 import type { SecretRef } from '../secrets/secret-ref.ts';
 
 /** Where a client points: a region, and the account (omitted: the account eksops runs in). */
@@ -111,13 +111,11 @@ export class AwsClientFactory {
 
   #reader: SecretReader | undefined;
 
-  // The project's one secret reader, loaded only when an external ID is first read: most functions never
-  // assume a role, and its SSM / Secrets Manager clients stay off their import path.
+  // The project's one secret reader, built when an external ID is first read. Imported statically: every function
+  // bundles it already (the Slack notifier's secret), and a dynamic import would stop esbuild from dropping the
+  // SSM and Secrets Manager commands nobody sends (all 154 + 23 of them, about 119 KB per bundle).
   async #secretReader(): Promise<SecretReader> {
-    if (!this.#reader) {
-      const { secretReaderFor } = await import('../secrets/secret-reader.ts');
-      this.#reader = this.#options.secretReader ?? secretReaderFor(this);
-    }
+    this.#reader ??= this.#options.secretReader ?? secretReaderFor(this);
     return this.#reader;
   }
 

@@ -1,5 +1,6 @@
 import type { Clock } from '../time/clock.ts';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../http/backoff.ts';
+import { mapBounded } from '../concurrency/map-bounded.ts';
 import { toBatches } from './batching.ts';
 import type { Entry, LogDestination } from './destinations/destination.ts';
 import { Outbox } from './outbox.ts';
@@ -127,23 +128,11 @@ export async function deliverOutbox(outbox: Outbox, options: DeliveryOptions): P
     }
   };
 
-  await runBounded(queue, concurrency, run);
+  await mapBounded(queue, concurrency, run);
   return report;
 }
 
 /** Read from the outbox's bytes while it is held: what is reported outlives the outbox. */
 function failedRecord(entry: Entry): FailedRecord {
   return { id: entry.id, json: entry.json };
-}
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-export async function runBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      if (item !== undefined) await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

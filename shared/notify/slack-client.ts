@@ -2,6 +2,8 @@ import type { Fetch } from '../http/fetch.ts';
 import type { Clock } from '../time/clock.ts';
 import { type Block, boundFallbackText, fallbackText, fitMessage } from './blocks.ts';
 import { backoffDelay } from '../http/backoff.ts';
+import { parseRetryAfterMs } from '../http/retry-after.ts';
+import { isRetryableStatus } from '../http/status.ts';
 import { SecretReadError, secretLocation } from '../secrets/secret-reader.ts';
 import type { SlackCapability, SlackSettings } from './settings.ts';
 
@@ -336,7 +338,7 @@ function failureForStatus(response: Response, slackError: string | undefined, cl
       retryAfterMs: waitMs,
     };
   }
-  if (httpStatus >= 500) {
+  if (isRetryableStatus(httpStatus)) {
     const code = slackError === undefined ? {} : { slackError };
     return { delivered: false, kind: 'server', retryable: true, httpStatus, ...code };
   }
@@ -344,12 +346,7 @@ function failureForStatus(response: Response, slackError: string | undefined, cl
 }
 
 function retryAfterMs(response: Response, clock: Clock): number | undefined {
-  const header = response.headers.get('retry-after');
-  if (header === null || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - clock.now().getTime());
+  return parseRetryAfterMs(response.headers.get('retry-after'), clock.now().getTime());
 }
 
 function parseJsonObject(body: string): Record<string, unknown> | undefined {

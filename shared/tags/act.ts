@@ -1,7 +1,7 @@
 import { type AutoScalingClient, CreateOrUpdateTagsCommand, DeleteTagsCommand as DeleteAsgTagsCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateTagsCommand, DeleteTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { ResourceChange } from './model.ts';
-import type { TokenBucket } from './token-bucket.ts';
+import type { TokenBucket } from '../concurrency/token-bucket.ts';
 import { type AsgTagWrite, asgBatches, type Ec2TagWrite, ec2Batches } from './write-batches.ts';
 
 /** The AWS calls act makes, and nothing else. */

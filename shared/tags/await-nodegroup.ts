@@ -1,6 +1,6 @@
 import { DescribeNodegroupCommand, type EKSClient } from '@aws-sdk/client-eks';
 import type { Clock } from '../time/clock.ts';
-import { withEksRequestLimitRetry } from './eks-retry.ts';
+import { withEksRequestLimitRetry } from '../aws/eks-request-limit-retry.ts';
 
 export interface AwaitOptions {
   clock: Clock;

@@ -51,7 +51,8 @@ export interface AttachmentObservation {
 export interface ClusterObservation {
   name: string;
   region: string;
-  accountId: string;
+  /** Absent for the deployment's own account. */
+  accountId?: string;
   requiredTags: Tags;
   /** Self-managed ASGs named in the configuration (they may lack the cluster tag: that is a lint). */
   namedSelfManaged: readonly string[];
@@ -108,7 +109,8 @@ export interface Lint {
 export interface ClusterPlan {
   cluster: string;
   region: string;
-  accountId: string;
+  /** Absent for the deployment's own account. */
+  accountId?: string;
   changes: ResourceChange[];
   findings: Finding[];
   lints: Lint[];

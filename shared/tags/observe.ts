@@ -2,11 +2,11 @@ import { type AutoScalingClient, DescribeAutoScalingGroupsCommand, type AutoScal
 import { DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeVolumesCommand, type EC2Client, type Filter, type Tag } from '@aws-sdk/client-ec2';
 import { DescribeAddonCommand, DescribeNodegroupCommand, type EKSClient, ListNodegroupsCommand, type Nodegroup } from '@aws-sdk/client-eks';
 import type { Clock } from '../time/clock.ts';
-import { mapWithConcurrency } from './concurrency.ts';
+import { chunk } from '../collections/chunk.ts';
+import { mapBounded } from '../concurrency/map-bounded.ts';
 import { taintEffect } from './desired-tags.ts';
-import { withEksRequestLimitRetry } from './eks-retry.ts';
+import { withEksRequestLimitRetry } from '../aws/eks-request-limit-retry.ts';
 import type { AsgObservation, AttachmentObservation, ClusterObservation, InstanceObservation, NodegroupObservation, Tags } from './model.ts';
-import { chunk } from './write-batches.ts';
 import { ASG_NAME_TAG, clusterTag, NODEGROUP_NAME_TAG } from './well-known-tags.ts';
 
 /** The AWS calls observe makes, and nothing else (a narrow port: the fakes stay trivial, the IAM reviewable). */
@@ -19,7 +19,8 @@ export interface ObserveClients {
 export interface ClusterTarget {
   name: string;
   region: string;
-  accountId: string;
+  /** Another account's ID; absent for the deployment's own account (shared/config/clusters.ts). */
+  accountId?: string;
   requiredTags: Tags;
   /** Self-managed ASGs named in the configuration. */
   selfManaged: readonly string[];
@@ -72,7 +73,7 @@ export async function observeCluster(clients: ObserveClients, target: ClusterTar
     ...(ebsCsiDriver === undefined ? {} : { ebsCsiDriver }),
     name: target.name,
     region: target.region,
-    accountId: target.accountId,
+    ...(target.accountId === undefined ? {} : { accountId: target.accountId }),
     requiredTags: target.requiredTags,
     namedSelfManaged: target.selfManaged,
     nodegroups,
@@ -85,7 +86,7 @@ export async function observeCluster(clients: ObserveClients, target: ClusterTar
 
 async function observeNodegroups(eks: ObserveClients['eks'], cluster: string, scope: ObserveScope, options: ObserveOptions): Promise<NodegroupObservation[]> {
   const names = scope.nodegroups ? [...scope.nodegroups] : await listNodegroups(eks, cluster, options.clock);
-  const described = await mapWithConcurrency(names, options.concurrency, async (name) => {
+  const described = await mapBounded(names, options.concurrency, async (name) => {
     try {
       const output = await withEksRequestLimitRetry(() => eks.send(new DescribeNodegroupCommand({ clusterName: cluster, nodegroupName: name })), options.clock);
       return output.nodegroup;

@@ -56,7 +56,7 @@ export function planCluster(cluster: ClusterObservation, policy: TagPolicy, reco
       }
     }
   }
-  return { cluster: cluster.name, region: cluster.region, accountId: cluster.accountId, changes, findings, lints: lintCluster(cluster, policy), pendingNodegroups: cluster.pendingNodegroups };
+  return { cluster: cluster.name, region: cluster.region, ...(cluster.accountId === undefined ? {} : { accountId: cluster.accountId }), changes, findings, lints: lintCluster(cluster, policy), pendingNodegroups: cluster.pendingNodegroups };
 }
 
 function withoutRefused(desired: DesiredTags, asg: AsgObservation, findings: Finding[]): DesiredTags {

@@ -1,3 +1,4 @@
+import { resolveCluster } from '../config/clusters.ts';
 import type { Config } from '../config/schema.ts';
 import type { Tags } from './model.ts';
 
@@ -20,7 +21,7 @@ export function tagPolicyOf(config: Config): TagPolicy {
 }
 
 export function requiredTagsOf(config: Config, cluster: string): Tags {
-  return config.clusters.find((candidate) => candidate.name === cluster)?.requiredTags ?? {};
+  return resolveCluster(config, cluster)?.config.requiredTags ?? {};
 }
 
 const globCache = new Map<string, RegExp>();

@@ -2,16 +2,17 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import type { AwsClientFactory } from '../aws/client-factory.ts';
+import { resolvedClusters } from '../config/clusters.ts';
 import type { Config } from '../config/schema.ts';
-import { describeError } from '../middleware/errors.ts';
+import { describeError } from '../errors.ts';
 import type { Clock } from '../time/clock.ts';
 import { type ActOutcome, applyChanges } from './act.ts';
-import { mapWithConcurrency } from './concurrency.ts';
+import { mapBounded } from '../concurrency/map-bounded.ts';
 import type { ClusterPlan } from './model.ts';
 import { type ClusterTarget, type ObserveScope, observeCluster } from './observe.ts';
 import { planCluster } from './plan.ts';
 import { tagPolicyOf } from './policy.ts';
-import { TokenBucket } from './token-bucket.ts';
+import { TokenBucket } from '../concurrency/token-bucket.ts';
 
 export interface ReconcileDeps {
   config: Config;
@@ -49,8 +50,9 @@ class RateLimits {
     readonly config: Config,
     readonly clock: Clock,
   ) {}
-  for(accountId: string, region: string) {
-    const key = `${accountId}/${region}`;
+  /** One pair of buckets per account and Region (EC2's own buckets are per account and Region); `self` is the own account. */
+  for(accountId: string | undefined, region: string) {
+    const key = `${accountId ?? 'self'}/${region}`;
     let limits = this.#byTarget.get(key);
     if (!limits) {
       limits = {
@@ -64,15 +66,13 @@ class RateLimits {
 }
 
 export function clusterTargets(config: Config, names?: readonly string[]): ClusterTarget[] {
-  return config.clusters
-    .filter((cluster) => !names || names.includes(cluster.name))
-    .map((cluster) => ({
-      name: cluster.name,
-      region: cluster.region ?? config.region,
-      accountId: cluster.account ?? 'self',
-      requiredTags: cluster.requiredTags,
-      selfManaged: config.tags.selfManagedGroups[cluster.name] ?? [],
-    }));
+  return resolvedClusters(config, names).map((cluster) => ({
+    name: cluster.name,
+    region: cluster.region,
+    ...(cluster.accountId === undefined ? {} : { accountId: cluster.accountId }),
+    requiredTags: cluster.config.requiredTags,
+    selfManaged: config.tags.selfManagedGroups[cluster.name] ?? [],
+  }));
 }
 
 /**
@@ -84,9 +84,9 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   const policy = tagPolicyOf(deps.config);
   const limits = new RateLimits(deps.config, deps.clock);
   const targets = clusterTargets(deps.config, request.clusters);
-  const clusters = await mapWithConcurrency(targets, deps.config.tags.clusterConcurrency, async (target): Promise<ClusterRun> => {
+  const clusters = await mapBounded(targets, deps.config.tags.clusterConcurrency, async (target): Promise<ClusterRun> => {
     try {
-      const where = { region: target.region, ...(target.accountId === 'self' ? {} : { accountId: target.accountId }) };
+      const where = { region: target.region, ...(target.accountId === undefined ? {} : { accountId: target.accountId }) };
       const clients = {
         eks: deps.clients.client(EKSClient, where),
         ec2: deps.clients.client(EC2Client, where),

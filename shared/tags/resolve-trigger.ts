@@ -1,4 +1,5 @@
 import { type AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { resolveCluster } from '../config/clusters.ts';
 import type { Config } from '../config/schema.ts';
 import type { ReconcileRequest } from './reconcile.ts';
 import type { TagsTrigger } from './trigger-events.ts';
@@ -42,5 +43,5 @@ export async function resolveTrigger(trigger: TagsTrigger, config: Config, autos
 }
 
 function configured(config: Config, name: string, where: { region: string; accountId: string }): string | undefined {
-  return config.clusters.find((cluster) => cluster.name === name && (cluster.region ?? config.region) === where.region && (cluster.account === undefined || cluster.account === where.accountId))?.name;
+  return resolveCluster(config, name, where)?.name;
 }

@@ -1,3 +1,4 @@
+import { chunk } from '../collections/chunk.ts';
 import type { ResourceChange } from './model.ts';
 import { isAwsReserved } from './well-known-tags.ts';
 
@@ -71,10 +72,4 @@ export function asgBatches(changes: readonly ResourceChange[]): AsgTagWrite[] {
     ...chunk(creates, ASG_TAGS_PER_CALL).map((tags) => ({ action: 'create' as const, tags })),
     ...chunk(deletes, ASG_TAGS_PER_CALL).map((tags) => ({ action: 'delete' as const, tags })),
   ];
-}
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
 }

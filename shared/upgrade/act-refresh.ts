@@ -9,7 +9,7 @@ import {
   StartInstanceRefreshCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
-import { TransientError } from '../middleware/errors.ts';
+import { TransientError } from '../errors.ts';
 import type { UpgradeClients } from './eks-port.ts';
 import { ensureDrainHook } from './drain/hook.ts';
 import { ACTIVE_REFRESH_STATUSES } from './observe-self-managed.ts';
@@ -27,10 +27,12 @@ import type { SelfManagedChange } from './stage.ts';
  * terminates instances without cordon or drain, and the hook holds each one in Terminating:Wait until nodeDrain has
  * evicted its pods (Auto Scaling user guide: an instance refresh honours the group's lifecycle hooks).
  */
-export async function refreshGroup(clients: UpgradeClients, change: SelfManagedChange): Promise<string> {
+export async function refreshGroup(clients: UpgradeClients, change: SelfManagedChange, options: { drain: boolean } = { drain: true }): Promise<string> {
   const version = change.templateCurrent ? change.sourceVersion : await createVersion(clients, change);
   const desired = await desiredConfiguration(clients, change, version);
-  await ensureDrainHook(clients.autoscaling, change.name);
+  // Only where nodeDrain hears the hook's events (the deployment's own account): elsewhere a hook nobody answers would
+  // hold every instance for the heartbeat timeout and drain nothing.
+  if (options.drain) await ensureDrainHook(clients.autoscaling, change.name);
   try {
     const started = await clients.autoscaling.send(
       new StartInstanceRefreshCommand({

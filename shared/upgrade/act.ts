@@ -19,7 +19,7 @@ export interface StartedUpdate {
  * (an update already running) surfaces by name for the state machine to retry later. `clientRequestToken` makes
  * a repeated call after a lost response idempotent on EKS's side (act-refresh.ts: the same for refreshes).
  */
-export async function startStage(clients: UpgradeClients, clusterName: string, stage: Stage, settings: UpgradeSettings, token: string): Promise<StartedUpdate[]> {
+export async function startStage(clients: UpgradeClients, clusterName: string, stage: Stage, settings: UpgradeSettings, token: string, options: { drainSelfManaged: boolean } = { drainSelfManaged: true }): Promise<StartedUpdate[]> {
   const { eks } = clients;
   switch (stage.kind) {
     case 'control-plane': {
@@ -56,7 +56,7 @@ export async function startStage(clients: UpgradeClients, clusterName: string, s
     }
     case 'self-managed': {
       const started: StartedUpdate[] = [];
-      for (const group of stage.groups) started.push({ id: await refreshGroup(clients, group), autoScalingGroup: group.name });
+      for (const group of stage.groups) started.push({ id: await refreshGroup(clients, group, { drain: options.drainSelfManaged }), autoScalingGroup: group.name });
       return started;
     }
   }

@@ -78,7 +78,10 @@ export async function advanceUpgrade(run: RunState, deps: UpgradeDeps): Promise<
         await deps.notifier.send(deferralNotification(run.cluster.name, step.stage, duration.worstSeconds, secondsLeft(run.window, now)));
         return { ...run, current: undefined, timeline: [...run.timeline, { stage: label, change: stageChange(step.stage), startedAt: now.toISOString(), outcome: 'deferred' }], step: { action: 'deferred' } };
       }
-      const updates = await startStage(clients, run.cluster.name, step.stage, settings, run.runId);
+      // Lifecycle-action events of another account stay on that account's bus, where no nodeDrain listens.
+      const drainSelfManaged = run.cluster.accountId === undefined;
+      if (step.stage.kind === 'self-managed' && !drainSelfManaged) logger.warn('self-managed nodes of a cluster in another account are replaced without a drain', { cluster: run.cluster.name, account: run.cluster.accountId });
+      const updates = await startStage(clients, run.cluster.name, step.stage, settings, run.runId, { drainSelfManaged });
       logger.info('stage started', { cluster: run.cluster.name, stage: label, updates });
       return {
         ...run,

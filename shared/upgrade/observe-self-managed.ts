@@ -3,7 +3,9 @@ import { DescribeLaunchTemplateVersionsCommand, paginateDescribeImages, paginate
 import { GetParametersCommand } from '@aws-sdk/client-ssm';
 import { parseEksAmiName, recommendedAmiParameter } from './eks-amis.ts';
 import type { UpgradeClients } from './eks-port.ts';
-import { chunks, collect, mapLimited } from './reads.ts';
+import { chunk } from '../collections/chunk.ts';
+import { mapBounded } from '../concurrency/map-bounded.ts';
+import { collect, DESCRIBE_CONCURRENCY } from './reads.ts';
 import type { LaunchTemplateUse, RunningUpdate, SelfManagedGroupSnapshot, SelfManagedObstacle } from './snapshot.ts';
 
 /** Instance refresh statuses during which another refresh is refused (InstanceRefreshInProgress): it runs. */
@@ -31,7 +33,7 @@ export async function observeSelfManaged(clients: UpgradeClients, clusterName: s
   if (groups.length === 0) return { groups: [], running: [] };
 
   const launches = groups.map(launchOf);
-  const [templates, running] = await Promise.all([mapLimited(launches, (launch) => resolveTemplate(clients, launch)), mapLimited(groups, (group) => activeRefresh(clients, group.AutoScalingGroupName ?? ''))]);
+  const [templates, running] = await Promise.all([mapBounded(launches, DESCRIBE_CONCURRENCY, (launch) => resolveTemplate(clients, launch)), mapBounded(groups, DESCRIBE_CONCURRENCY, (group) => activeRefresh(clients, group.AutoScalingGroupName ?? ''))]);
   const imageIds = [...new Set(templates.flatMap((template) => (template?.imageId && !isParameterReference(template.imageId) ? [template.imageId] : [])))];
   const [imageNames, instanceImages] = await Promise.all([readImageNames(clients, imageIds), readInstanceImages(clients, groups.map((group) => group.AutoScalingGroupName ?? ''))]);
 
@@ -126,7 +128,7 @@ async function activeRefresh(clients: UpgradeClients, groupName: string): Promis
 /** AMI names, by id. A filter, not ImageIds: an AMI deregistered since is simply absent (ImageIds would fail the call). */
 async function readImageNames(clients: UpgradeClients, imageIds: readonly string[]): Promise<Map<string, string>> {
   const names = new Map<string, string>();
-  for (const slice of chunks(imageIds, FILTER_VALUES)) {
+  for (const slice of chunk(imageIds, FILTER_VALUES)) {
     // EKS-optimized AMIs are deprecated two years after release; deprecated ones are listed only when asked for.
     for await (const page of paginateDescribeImages({ client: clients.ec2 }, { Filters: [{ Name: 'image-id', Values: slice }], IncludeDeprecated: true })) {
       for (const image of page.Images ?? []) if (image.ImageId && image.Name) names.set(image.ImageId, image.Name);
@@ -138,7 +140,7 @@ async function readImageNames(clients: UpgradeClients, imageIds: readonly string
 /** The AMI of each pending or running instance of the groups (Auto Scaling tags its instances aws:autoscaling:groupName). */
 async function readInstanceImages(clients: UpgradeClients, groupNames: readonly string[]): Promise<Map<string, string>> {
   const images = new Map<string, string>();
-  for (const slice of chunks(groupNames, FILTER_VALUES)) {
+  for (const slice of chunk(groupNames, FILTER_VALUES)) {
     const filters = [
       { Name: 'tag:aws:autoscaling:groupName', Values: slice },
       { Name: 'instance-state-name', Values: ['pending', 'running'] },
@@ -166,7 +168,7 @@ async function readRecommended(clients: UpgradeClients, groups: readonly SelfMan
     const ami = group.obstacle ? undefined : group.launchTemplate?.ami;
     if (ami) for (const version of versions) names.add(recommendedAmiParameter(ami, version));
   }
-  for (const slice of chunks([...names], PARAMETERS_PER_CALL)) {
+  for (const slice of chunk([...names], PARAMETERS_PER_CALL)) {
     // GetParameters lists unknown names under InvalidParameters instead of failing: an AMI line AWS stopped
     // publishing (AL2 after 1.32) is an answer, not an error.
     const answer = await ssm.send(new GetParametersCommand({ Names: slice }));

@@ -23,7 +23,8 @@ import { observePodDisruptionBudgets } from './observe-pod-disruption-budgets.ts
 import { observeUnmanagedCapacity } from './observe-capacity.ts';
 import { observeKubernetes } from './observe-kubernetes.ts';
 import { observeSelfManaged } from './observe-self-managed.ts';
-import { collect, mapLimited } from './reads.ts';
+import { mapBounded } from '../concurrency/map-bounded.ts';
+import { collect, DESCRIBE_CONCURRENCY } from './reads.ts';
 import type { AddonCatalog, AddonSnapshot, ClusterSnapshot, InsightSnapshot, NodegroupSnapshot, OfferedVersion, RunningUpdate, VersionUpdateRecord } from './snapshot.ts';
 import { upgradeTarget } from './target.ts';
 import { compareMinor } from './versions.ts';
@@ -57,8 +58,8 @@ export async function observeCluster(clients: UpgradeClients, name: string, opti
   const addonNames = await collect(paginateListAddons({ client: eks }, { clusterName: name }), (page) => page.addons ?? []);
   const fargateProfiles = await collect(paginateListFargateProfiles({ client: eks }, { clusterName: name }), (page) => page.fargateProfileNames ?? []);
   const [nodegroups, addons, offeredVersions, insights, clusterUpdates] = await Promise.all([
-    mapLimited(nodegroupNames, (nodegroupName) => describeNodegroup(clients, name, nodegroupName)),
-    mapLimited(addonNames, (addonName) => describeAddon(clients, name, addonName)),
+    mapBounded(nodegroupNames, DESCRIBE_CONCURRENCY, (nodegroupName) => describeNodegroup(clients, name, nodegroupName)),
+    mapBounded(addonNames, DESCRIBE_CONCURRENCY, (addonName) => describeAddon(clients, name, addonName)),
     offered(clients),
     readInsights(clients, name),
     readClusterUpdates(clients, name, cluster.status === 'ACTIVE'),
@@ -159,7 +160,7 @@ const MAX_CLUSTER_UPDATES = 200;
  */
 async function readClusterUpdates(clients: UpgradeClients, name: string, active: boolean): Promise<{ running: RunningUpdate[]; lastVersionUpdate?: VersionUpdateRecord }> {
   const ids = (await collect(paginateListUpdates({ client: clients.eks }, { name }), (page) => page.updateIds ?? [])).slice(-MAX_CLUSTER_UPDATES);
-  const updates = (await mapLimited(ids, async (updateId) => (await clients.eks.send(new DescribeUpdateCommand({ name, updateId }))).update)).flatMap((update) => (update ? [update] : []));
+  const updates = (await mapBounded(ids, DESCRIBE_CONCURRENCY, async (updateId) => (await clients.eks.send(new DescribeUpdateCommand({ name, updateId }))).update)).flatMap((update) => (update ? [update] : []));
   // Only a cluster that is not ACTIVE can have an update running (UPDATING is eventually consistent: a start
   // that races it gets ResourceInUseException, which the state machine retries, and then sees it).
   const inProgress = active ? undefined : updates.find((update) => update.status === 'InProgress');

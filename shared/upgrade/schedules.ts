@@ -1,3 +1,4 @@
+import { resolvedCluster } from '../config/clusters.ts';
 import type { Config } from '../config/schema.ts';
 
 /**
@@ -25,10 +26,11 @@ export function scheduleLogicalId(cluster: { name: string; region?: string | und
 
 export function scheduleInput(config: Config, cluster: Config['clusters'][number], scheduledTime = SCHEDULED_TIME): ScheduleInput | undefined {
   if (!cluster.maintenanceWindow) return undefined;
+  const place = resolvedCluster(config, cluster);
   return {
-    cluster: cluster.name,
-    region: cluster.region ?? config.region,
-    ...(cluster.account ? { accountId: cluster.account } : {}),
+    cluster: place.name,
+    region: place.region,
+    ...(place.accountId === undefined ? {} : { accountId: place.accountId }),
     scheduledTime,
     windowMinutes: cluster.maintenanceWindow.durationMinutes,
   };

@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { resolveCluster } from '../config/clusters.ts';
 import type { Config } from '../config/schema.ts';
 import type { ClusterUpgradeSchema, MaintenanceWindowSchema } from '../config/sections/upgrade.ts';
 
@@ -15,12 +16,13 @@ export interface ClusterUpgradeConfig {
 
 /** A configured cluster's upgrade settings: `upgrade.defaults`, overridden field by field by the cluster's own block. */
 export function clusterUpgradeConfig(config: Config, name: string, region?: string): ClusterUpgradeConfig | undefined {
-  const cluster = config.clusters.find((candidate) => candidate.name === name && (region === undefined || (candidate.region ?? config.region) === region));
-  if (!cluster) return undefined;
+  const resolved = resolveCluster(config, name, { region });
+  if (!resolved) return undefined;
+  const cluster = resolved.config;
   return {
-    name: cluster.name,
-    region: cluster.region ?? config.region,
-    ...(cluster.account ? { accountId: cluster.account } : {}),
+    name: resolved.name,
+    region: resolved.region,
+    ...(resolved.accountId === undefined ? {} : { accountId: resolved.accountId }),
     settings: { ...config.upgrade.defaults, ...cluster.upgrade },
     ...(cluster.maintenanceWindow ? { maintenanceWindow: cluster.maintenanceWindow } : {}),
   };

@@ -1,7 +1,13 @@
 import { TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
 import type { SendTaskFailureCommandInput, SendTaskHeartbeatCommandInput, SendTaskSuccessCommandInput } from '@aws-sdk/client-sfn';
-import type { StateMachineRunner } from '../../stepfunctions/runner.ts';
 import type { CallContext, SandboxService, ServiceOutput } from '../account.ts';
+
+/** The callback half of a local state machine runner (local/stepfunctions/runner.ts), which sits above the account. */
+export interface TaskCallbackReceiver {
+  sendTaskSuccess(taskToken: string, output: unknown): void;
+  sendTaskFailure(taskToken: string, error: string, cause?: string): void;
+  sendTaskHeartbeat(taskToken: string): void;
+}
 
 /**
  * Step Functions' callback API: SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat answer the task token
@@ -11,9 +17,9 @@ import type { CallContext, SandboxService, ServiceOutput } from '../account.ts';
 export class SandboxSfn implements SandboxService {
   readonly clientName = 'SFNClient';
   readonly label = 'states';
-  readonly #machines: ReadonlyMap<string, StateMachineRunner>;
+  readonly #machines: ReadonlyMap<string, TaskCallbackReceiver>;
 
-  constructor(machines: ReadonlyMap<string, StateMachineRunner>) {
+  constructor(machines: ReadonlyMap<string, TaskCallbackReceiver>) {
     this.#machines = machines;
   }
 
@@ -34,7 +40,7 @@ export class SandboxSfn implements SandboxService {
   };
 
   /** The runner that issued the token answers; a closed token's TaskTimedOut wins over the others' TaskDoesNotExist. */
-  #answer(taskToken: string | undefined, send: (runner: StateMachineRunner, token: string) => void): void {
+  #answer(taskToken: string | undefined, send: (runner: TaskCallbackReceiver, token: string) => void): void {
     let timedOut: TaskTimedOut | undefined;
     for (const runner of this.#machines.values()) {
       try {

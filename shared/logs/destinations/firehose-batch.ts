@@ -1,5 +1,6 @@
 import type { Fetch } from '../../http/fetch.ts';
 import type { Entry, LogDestination, SendOutcome } from './destination.ts';
+import { isRetryableStatus } from '../../http/status.ts';
 import { classifyStatus, post } from './http-post.ts';
 import { routingPredicate } from './routing.ts';
 
@@ -60,7 +61,7 @@ function classifyFirehoseError(status: number, text: string): SendOutcome {
     // Not JSON (a proxy's page): the status decides.
   }
   const reason = `Firehose ${status} ${type}: ${text.slice(0, 200)}`;
-  if (type === 'ServiceUnavailableException' || type === 'ThrottlingException' || status === 429 || status >= 500) return { kind: 'retryable', reason };
+  if (type === 'ServiceUnavailableException' || type === 'ThrottlingException' || isRetryableStatus(status)) return { kind: 'retryable', reason };
   return { kind: 'permanent', reason };
 }
 

@@ -1,6 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import type { Fetch } from '../../http/fetch.ts';
+import { parseRetryAfterMs } from '../../http/retry-after.ts';
 import { scrubUrl } from '../../http/scrub.ts';
+import { isRetryableStatus } from '../../http/status.ts';
 import type { SendOutcome } from './destination.ts';
 
 export interface HttpPost {
@@ -14,7 +16,8 @@ export interface HttpPost {
 export interface HttpAnswer {
   status: number;
   text: string;
-  retryAfter: string | null;
+  /** The answer's Retry-After, already read (seconds or HTTP-date, capped); undefined when absent or garbled. */
+  retryAfterMs?: number | undefined;
 }
 
 /** Node's fetch wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNRESET' } }). */
@@ -39,21 +42,27 @@ export async function post(fetch: Fetch, request: HttpPost, signal: AbortSignal)
   }
   try {
     const response = await fetch(request.url, { method: 'POST', headers, body, signal });
-    return { status: response.status, text: await response.text(), retryAfter: response.headers.get('retry-after') };
+    return { status: response.status, text: await response.text(), retryAfterMs: retryAfterOf(response.headers) };
   } catch (error) {
     return { kind: 'retryable', reason: networkReason(error) };
   }
 }
 
-/** 2xx delivered; 408, 429 and 5xx retryable (honouring Retry-After); any other status is permanent. */
+/**
+ * Destinations take no clock, so an HTTP-date Retry-After is measured against the answer's own Date header
+ * (RFC 9110 §6.6.1: an origin server with a clock must send it), which also cancels any skew between our clock
+ * and the server's. Without a Date header only the delay-seconds form can be read.
+ */
+function retryAfterOf(headers: Headers): number | undefined {
+  const serverNow = Date.parse(headers.get('date') ?? ''); // NaN without one: a date then reads as absent
+  return parseRetryAfterMs(headers.get('retry-after'), serverNow);
+}
+
+/** 2xx delivered; what `isRetryableStatus` says is retryable is (honouring Retry-After); any other status is permanent. */
 export function classifyStatus(answer: HttpAnswer): SendOutcome {
   if (answer.status >= 200 && answer.status < 300) return { kind: 'delivered' };
   const reason = scrubUrl(`HTTP ${answer.status}: ${answer.text.slice(0, 200)}`);
-  if (answer.status === 408 || answer.status === 429 || answer.status >= 500) {
-    // Retry-After in seconds; the HTTP-date form is rare on intake APIs and is treated as absent.
-    const seconds = answer.retryAfter ? Number(answer.retryAfter) : Number.NaN;
-    return Number.isFinite(seconds) ? { kind: 'retryable', reason, retryAfterMs: seconds * 1000 } : { kind: 'retryable', reason };
-  }
+  if (isRetryableStatus(answer.status)) return answer.retryAfterMs === undefined ? { kind: 'retryable', reason } : { kind: 'retryable', reason, retryAfterMs: answer.retryAfterMs };
   return { kind: 'permanent', reason };
 }
 

@@ -1,5 +1,6 @@
 import type { Fetch } from '../../http/fetch.ts';
 import type { Entry, LogDestination, SendOutcome } from './destination.ts';
+import { isRetryableStatus } from '../../http/status.ts';
 import { classifyStatus, post } from './http-post.ts';
 import { joinLinesToBuffer } from './ndjson-http.ts';
 import { routingPredicate } from './routing.ts';
@@ -63,7 +64,7 @@ export function readBulkItems(text: string, count: number): SendOutcome {
     const item = Object.values(parsed.items?.[index] ?? {})[0];
     const status = item?.status ?? 500;
     if (status < 300) continue;
-    if (status === 429 || status >= 500) retry.push(index);
+    if (isRetryableStatus(status)) retry.push(index);
     else rejected.push({ index, reason: `_bulk item ${status} ${item?.error?.type ?? ''}: ${item?.error?.reason ?? ''}`.trim() });
   }
   return { kind: 'partial', retry, rejected };

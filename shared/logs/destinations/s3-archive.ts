@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { describeError } from '../../middleware/errors.ts';
+import { describeError } from '../../errors.ts';
 import type { LogDestination } from './destination.ts';
 import { joinLinesToBuffer } from './ndjson-http.ts';
 import { routingPredicate } from './routing.ts';

@@ -1,5 +1,6 @@
 import { type AutoScalingClient, CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, RecordLifecycleActionHeartbeatCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeClusterCommand } from '@aws-sdk/client-eks';
+import { resolveCluster } from '../../config/clusters.ts';
 import type { Config } from '../../config/schema.ts';
 import { KubernetesAccessError, KubernetesClient, KubernetesClientError } from '../../k8s/client.ts';
 import type { FunctionDeps } from '../../runtime/deps.ts';
@@ -9,7 +10,7 @@ import type { LifecycleActionEvent } from './event.ts';
 import { DRAIN_HOOK_HEARTBEAT_SECONDS, DRAIN_HOOK_NAME } from './hook.ts';
 import { isNodeOfInstance, type Node } from './pods.ts';
 
-export type NodeDrainDeps = Pick<FunctionDeps, 'config' | 'clients' | 'notifier' | 'clock'>;
+export type NodeDrainDeps = Pick<FunctionDeps, 'config' | 'clients' | 'notifier' | 'clock' | 'env'>;
 
 /** Kept back from the Lambda's remaining time for CompleteLifecycleAction and the report. */
 const RESERVE_MS = 30_000;
@@ -138,8 +139,6 @@ export function clusterOfGroup(tags: readonly { Key?: string | undefined; Value?
     return match?.[1] && (tag.Value === 'owned' || tag.Value === 'shared') ? [match[1]] : [];
   });
   if (named.length === 0) return { notConfigured: 'the group has no kubernetes.io/cluster/<name> tag (owned or shared): not a node group eksops knows' };
-  const configured = named.find((name) =>
-    config.clusters.some((cluster) => cluster.name === name && (cluster.region ?? config.region) === where.region && (cluster.account ?? where.ownAccountId ?? where.accountId) === where.accountId),
-  );
+  const configured = named.find((name) => resolveCluster(config, name, where) !== undefined);
   return configured ? { name: configured } : { notConfigured: `cluster ${named.join(', ')} (tag kubernetes.io/cluster/…) is not configured in ${where.accountId}/${where.region}: eksops does not drain it` };
 }

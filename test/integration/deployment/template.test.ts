@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { UNSCOPABLE_ACTIONS } from '../../../deploy/iam.ts';
 import { type CloudFormationTemplate, compiledTemplate } from '../../../local/template/compiled-template.ts';
-import { SANDBOX_FUNCTIONS } from '../../../local/functions.ts';
+import { SANDBOX_FUNCTIONS } from '../../../local/sandbox-functions.ts';
 import { lambdaLogicalId } from '../../../local/lambda/runtime.ts';
 import { validateDefinition } from '../../../local/stepfunctions/validate.ts';
 import { resolveDefinitionString } from '../../../local/template/state-machines.ts';

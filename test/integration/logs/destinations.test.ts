@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createSandboxAws } from '../../../local/account/sandbox-aws.ts';
+import { createSandboxAws } from '../../../local/sandbox.ts';
 import { SandboxS3 } from '../../../local/account/services/s3.ts';
 import { HttpSink } from '../../../local/sinks/http-sink.ts';
 import { defaultFetch } from '../../../shared/http/fetch.ts';

@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
-import { createSandboxAws, type SandboxAws } from '../../../local/account/sandbox-aws.ts';
+import { createSandboxAws, type SandboxAws } from '../../../local/sandbox.ts';
 import { SandboxS3 } from '../../../local/account/services/s3.ts';
 import { type Config, ConfigSchema } from '../../../shared/config/schema.ts';
 import { defaultFetch } from '../../../shared/http/fetch.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
-import { reconcileLogSubscriptions } from '../../../functions/log-subscriptions/app.ts';
-import { createSandboxAws } from '../../../local/account/sandbox-aws.ts';
+import { reconcileLogSubscriptions } from '../../../shared/logs/subscriptions/reconcile.ts';
+import { createSandboxAws } from '../../../local/sandbox.ts';
 import { SandboxCloudWatchLogs } from '../../../local/account/services/cloudwatch-logs.ts';
 import { ConfigSchema } from '../../../shared/config/schema.ts';
 import type { Notification } from '../../../shared/notify/notifier.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConditionalCheckFailedException, CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { createSandboxAws } from '../../../local/account/sandbox-aws.ts';
+import { createSandboxAws } from '../../../local/sandbox.ts';
 import { type LocalDynamoDb, startDynalite } from '../../../local/dynamodb/dynalite.ts';
 
 let dynamodb: LocalDynamoDb;

@@ -11,7 +11,7 @@ import {
   ResourceNotFoundException,
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
-import { createSandboxAws } from '../../../local/account/sandbox-aws.ts';
+import { createSandboxAws } from '../../../local/sandbox.ts';
 
 const auditOn = { clusterLogging: [{ types: ['audit' as const, 'api' as const], enabled: true }] };
 

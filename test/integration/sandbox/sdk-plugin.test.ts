@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-eks';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { UnknownAccountError } from '../../../shared/aws/client-factory.ts';
-import { createSandboxAws } from '../../../local/account/sandbox-aws.ts';
+import { createSandboxAws } from '../../../local/sandbox.ts';
 
 describe('the in-memory account behind real SDK v3 clients', () => {
   it('creates a cluster that turns ACTIVE after 12 virtual minutes', async () => {

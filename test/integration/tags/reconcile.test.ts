@@ -7,7 +7,7 @@ import { applyChanges } from '../../../shared/tags/act.ts';
 import { observeCluster } from '../../../shared/tags/observe.ts';
 import { planCluster } from '../../../shared/tags/plan.ts';
 import { reconcile } from '../../../shared/tags/reconcile.ts';
-import { TokenBucket } from '../../../shared/tags/token-bucket.ts';
+import { TokenBucket } from '../../../shared/concurrency/token-bucket.ts';
 import { asgBatches, ec2Batches } from '../../../shared/tags/write-batches.ts';
 import { SandboxEksAddons } from '../../../local/account/services/eks-addons.ts';
 import { eksAsgTags, seedManagedGroup } from '../../../local/tags-fleet.ts';

@@ -1,7 +1,7 @@
 import { ConfigSchema, type Config } from '../../../shared/config/schema.ts';
 import { SandboxAutoScaling } from '../../../local/account/services/autoscaling.ts';
 import { SandboxEc2 } from '../../../local/account/services/ec2.ts';
-import { createSandboxAws } from '../../../local/account/sandbox-aws.ts';
+import { createSandboxAws } from '../../../local/sandbox.ts';
 import type { FleetServices } from '../../../local/tags-fleet.ts';
 
 /** The in-memory account with EC2 and Auto Scaling, and a configuration with tags on, for the tag tests. */

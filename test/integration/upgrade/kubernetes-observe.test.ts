@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { FakeKubernetesApi } from '../../../local/k8s/fake-api-server.ts';
-import { createSandboxAws } from '../../../local/account/sandbox-aws.ts';
+import { createSandboxAws } from '../../../local/sandbox.ts';
 import { SandboxEc2 } from '../../../local/account/services/ec2.ts';
 import { KubernetesClient } from '../../../shared/k8s/client.ts';
 import { checkControllers } from '../../../shared/upgrade/checks/controllers.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { createSandboxAws } from '../../../local/account/sandbox-aws.ts';
+import { createSandboxAws } from '../../../local/sandbox.ts';
 import { type LocalDynamoDb, startDynalite } from '../../../local/dynamodb/dynalite.ts';
 import { UpgradeLockedError } from '../../../shared/upgrade/errors.ts';
 import { acquireLock } from '../../../shared/upgrade/lock.ts';

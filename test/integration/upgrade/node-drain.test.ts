@@ -5,6 +5,8 @@ import { EKSClient } from '@aws-sdk/client-eks';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { type LifecycleActionEvent, SandboxAutoScaling } from '../../../local/account/services/autoscaling.ts';
 import { SandboxEc2 } from '../../../local/account/services/ec2.ts';
+import type { FailedEventRecord } from '../../../shared/middleware/failure-queue.ts';
+import { queueUrl } from '../../../local/template/function-environment.ts';
 import { type FakeKubernetesApi, kubernetesNode, kubernetesPod, podDisruptionBudget } from '../../../local/k8s/fake-api-server.ts';
 import { clusterVersions, runUpgrade, seedSelfManagedGroup, seedUpgradeFleet, startKubernetesApi, withUpgrades } from '../../../local/scenarios/upgrade-fleet.ts';
 import { type Sandbox, startSandbox } from '../../../local/sandbox.ts';
@@ -279,7 +281,11 @@ describe('a lifecycle action nodeDrain cannot drain', () => {
     const { LifecycleActionToken: _token, ...detail } = held[0]?.detail ?? ({} as LifecycleActionEvent['detail']);
     await setup.box.bus.put({ ...held[0], detail } as never);
 
-    expect(setup.box.lambda.failedAsync).toEqual([expect.objectContaining({ functionName: 'nodeDrain', destination: 'FailureQueue', error: expect.objectContaining({ name: 'InvalidEventError', message: expect.stringContaining('detail.LifecycleActionToken') }) })]);
+    // Sent once by the function itself (not retried by Lambda), with the reason naming the field.
+    expect(setup.box.lambda.failedAsync).toEqual([]);
+    const queued = setup.box.aws.services.sqs.messages(queueUrl(setup.box.template, 'FailureQueue', setup.box.aws.here)).map((message) => JSON.parse(message.body) as FailedEventRecord);
+    expect(queued).toEqual([expect.objectContaining({ requestContext: expect.objectContaining({ condition: 'InvalidEvent' }), responsePayload: expect.objectContaining({ errorType: 'InvalidEventError', errorMessage: expect.stringContaining('detail.LifecycleActionToken') }) })]);
+    expect(setup.box.lambda.invocations.filter((invocation) => invocation.functionName === 'nodeDrain')).toHaveLength(1);
     expect(setup.asg.lifecycleOutcomes).toEqual([]);
     expect(setup.api.requests.some((request) => request.method !== 'GET')).toBe(false);
   });

@@ -18,7 +18,7 @@ import {
   UpdateClusterVersionCommand,
   UpdateNodegroupVersionCommand,
 } from '@aws-sdk/client-eks';
-import { createSandboxAws } from '../../../local/account/sandbox-aws.ts';
+import { createSandboxAws } from '../../../local/sandbox.ts';
 import { SandboxEc2Subnets } from '../../../local/account/services/ec2-subnets.ts';
 import { SandboxEksAddons } from '../../../local/account/services/eks-addons.ts';
 import { SandboxEksInsights } from '../../../local/account/services/eks-insights.ts';

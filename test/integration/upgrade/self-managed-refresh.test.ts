@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeInstanceRefreshesCommand, InstanceRefreshInProgressFault, StartInstanceRefreshCommand } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeInstanceRefreshesCommand, DescribeLifecycleHooksCommand, InstanceRefreshInProgressFault, StartInstanceRefreshCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateVersionCommand, DescribeImagesCommand, DescribeLaunchTemplateVersionsCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { GetParameterCommand, GetParametersCommand, PutParameterCommand, SSMClient, ValidationException } from '@aws-sdk/client-ssm';
@@ -157,6 +157,16 @@ describe('self-managed node groups with upgrade.refreshSelfManaged', () => {
     const adopted = await refreshGroup(clients, { name: GROUP, launchTemplate: { id: templateId, name: 'legacy-workers-lt' }, sourceVersion: '1', fromImage: oldAmi, toImage: ami133, templateCurrent: false, mixedInstances: false, desiredCapacity: 3, warmupSeconds: 120 });
     expect(adopted).toBe(theirs);
     expect((await autoscaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: GROUP }))).InstanceRefreshes?.map((refresh) => refresh.InstanceRefreshId)).toEqual([theirs]);
+  });
+
+  it('put no drain hook where nodeDrain hears nothing (a cluster in another account): the refresh goes on undrained', async () => {
+    const { box, oldAmi, templateId } = await fleet({ seed: { version: '1.33' } });
+    const ami133 = await recommended(box, '1.33');
+    const clients = { eks: box.aws.clients.client(EKSClient), ec2: box.aws.clients.client(EC2Client), autoscaling: box.aws.clients.client(AutoScalingClient), ssm: box.aws.clients.client(SSMClient) };
+    const change = { name: GROUP, launchTemplate: { id: templateId, name: 'legacy-workers-lt' }, sourceVersion: '1', fromImage: oldAmi, toImage: ami133, templateCurrent: false, mixedInstances: false, desiredCapacity: 3, warmupSeconds: 120 };
+    expect(await refreshGroup(clients, change, { drain: false })).toMatch(/\S/);
+    expect(autoscalingCalls(box, 'PutLifecycleHook')).toBe(0);
+    expect((await clients.autoscaling.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: GROUP }))).LifecycleHooks ?? []).toEqual([]);
   });
 
   it('do nothing on a re-run when the group is level', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { median, quantile, round, spreadOf } from '../../../bench/stats.ts';
+import { median, pairedRatio, quantile, round, spreadOf } from '../../../bench/stats.ts';
 
 describe('median', () => {
   it('is the middle sample of an odd count, whatever the order', () => {
@@ -54,5 +54,19 @@ describe('round', () => {
   it('keeps the decimals asked for', () => {
     expect(round(69.16549, 3)).toBe(69.165);
     expect(round(4530.6949, 1)).toBe(4530.7);
+  });
+});
+
+describe('pairedRatio', () => {
+  it('is the median of the per-round ratios, so a round slow for both bundles does not move it', () => {
+    // Round 3 ran on a busy machine: both imports took 5× longer; the ratio of that round is still 1.2.
+    const ratio = pairedRatio([120, 121, 600, 119, 122], [100, 101, 500, 99, 100]);
+
+    expect(ratio.median).toBeCloseTo(1.2, 2);
+    expect(ratio.iqr).toBeLessThan(0.02);
+  });
+
+  it('refuses samples that are not paired', () => {
+    expect(() => pairedRatio([1, 2], [1])).toThrow(RangeError);
   });
 });

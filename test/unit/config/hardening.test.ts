@@ -48,7 +48,7 @@ describe('security hardening', () => {
     expect(reason).not.toContain('s3cret');
   });
   it('a non-2xx answer echoing the URL is scrubbed', () => {
-    const outcome = classifyStatus({ status: 400, text: 'bad request for https://u:pw@h.example/a?token=t0k', retryAfter: null });
+    const outcome = classifyStatus({ status: 400, text: 'bad request for https://u:pw@h.example/a?token=t0k' });
     expect(JSON.stringify(outcome)).not.toMatch(/pw|t0k/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { recordMetrics } from '../../../functions/log-forwarder/app.ts';
+import { recordMetrics } from '../../../shared/logs/forwarder-metrics.ts';
 import type { ForwardSummary } from '../../../shared/logs/forward-logs.ts';
 import { publishedEmf } from '../middleware/emf.ts';
 

@@ -4,7 +4,7 @@ import { CreateTagsCommand, DeleteTagsCommand, EC2Client, EC2ServiceException } 
 import { mockClient } from 'aws-sdk-client-mock';
 import { applyChanges } from '../../../shared/tags/act.ts';
 import type { ResourceChange } from '../../../shared/tags/model.ts';
-import { TokenBucket } from '../../../shared/tags/token-bucket.ts';
+import { TokenBucket } from '../../../shared/concurrency/token-bucket.ts';
 import { VirtualClock } from '../../../local/time/virtual-clock.ts';
 
 const limits = (clock = new VirtualClock()) => ({ ec2: new TokenBucket({ ratePerSecond: 10, clock }), autoscaling: new TokenBucket({ ratePerSecond: 10, clock }) });

@@ -1,3 +1,5 @@
+import { isRetryableStatus } from './http/status.ts';
+
 /**
  * Error classes with literal `name`s (they survive minification, and Step Functions Retry/Catch match on
  * them), classified by what the platform should do with the failure.
@@ -64,7 +66,7 @@ export function classifyFailure(error: unknown): FailureKind {
   if (typeof shape.name === 'string' && TRANSIENT_NAMES.has(shape.name)) return 'transient';
   if (shape.$retryable || shape.$fault === 'server') return 'transient';
   const status = shape.$metadata?.httpStatusCode;
-  if (typeof status === 'number' && (status === 429 || status >= 500)) return 'transient';
+  if (typeof status === 'number' && isRetryableStatus(status)) return 'transient';
   if (typeof shape.code === 'string' && NETWORK_CODES.has(shape.code)) return 'transient';
   // fetch wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }).
   if (shape.cause !== undefined && shape.cause !== error) return classifyFailure(shape.cause) === 'transient' ? 'transient' : 'permanent';

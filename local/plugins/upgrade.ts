@@ -13,14 +13,11 @@ import { SandboxEksAddons } from '../account/services/eks-addons.ts';
 import { SandboxEksFargate } from '../account/services/eks-fargate.ts';
 import { SandboxEksInsights } from '../account/services/eks-insights.ts';
 import { SandboxSfn } from '../account/services/sfn.ts';
-import type { Sandbox } from '../sandbox.ts';
 import { SANDBOX_SIGNING_SECRET } from '../sinks/slack-interactions.ts';
-import { UPGRADE_SCENARIOS } from '../scenarios/upgrade-scenarios.ts';
-import type { SandboxCapability } from './capability.ts';
+import type { Sandbox, SandboxPlugin } from '../sandbox-core.ts';
 
-
-/** upgrade in the sandbox: its functions (built with the sandbox's dependencies), services and scenarios. */
-export const UPGRADE: SandboxCapability = {
+/** upgrade in the sandbox: its functions (built with the sandbox's dependencies) and services. */
+export const UPGRADE: SandboxPlugin = {
   functions: {
     upgradeBegin: (deps) => upgradeBegin(deps),
     upgradeAdvance: (deps) => upgradeAdvance(deps),
@@ -30,7 +27,6 @@ export const UPGRADE: SandboxCapability = {
     upgradeApproval: (deps) => upgradeApproval(deps),
     nodeDrain: (deps) => nodeDrain(deps),
   },
-  scenarios: UPGRADE_SCENARIOS,
   services: ({ account, clock, eks }) => {
     account.register(new SandboxEksAddons(eks, clock));
     account.register(new SandboxEksInsights(eks, clock));

@@ -5,24 +5,20 @@ import { encodeSubscriptionData } from '../../shared/logs/subscription-payload.t
 import { SandboxCloudWatchLogs } from '../account/services/cloudwatch-logs.ts';
 import { SandboxS3 } from '../account/services/s3.ts';
 import { lambdaLogicalId } from '../lambda/runtime.ts';
-import { logsDelivery } from '../scenarios/logs-delivery.ts';
-import { logsNewCluster } from '../scenarios/logs-new-cluster.ts';
-import { logsSinkDown } from '../scenarios/logs-sink-down.ts';
 import { functionEnvironment } from '../template/function-environment.ts';
-import type { SandboxCapability } from './capability.ts';
+import type { SandboxPlugin } from '../sandbox-core.ts';
 
 /**
  * Control-plane log shipping in the sandbox: CloudWatch Logs and S3 in the in-memory account, the forwarder
  * and the subscription manager, and subscriptions connected to the Lambda runtime: events written to a
  * subscribed log group reach the forwarder as an asynchronous invocation in the real payload format.
  */
-export const LOGS: SandboxCapability = {
+export const LOGS: SandboxPlugin = {
   functions: {
     logForwarder: (deps) => logForwarder(deps),
     logSubscriptions: (deps) => logSubscriptions(deps),
     logReplay: (deps) => logReplay(deps),
   },
-  scenarios: [logsNewCluster, logsDelivery, logsSinkDown],
   services: ({ account, clock }) => {
     account.register(new SandboxCloudWatchLogs(clock));
     account.register(new SandboxS3(clock));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ResourceInUseException, ResourceNotFoundException, ThrottlingException } from '@aws-sdk/client-eks';
 import { ParameterNotFound } from '@aws-sdk/client-ssm';
-import { classifyFailure, describeError, InvalidEventError, PermanentError, TransientError } from '../../../shared/middleware/errors.ts';
+import { classifyFailure, describeError, InvalidEventError, PermanentError, TransientError } from '../../../shared/errors.ts';
 
 describe('failure classification', () => {
   it.each([

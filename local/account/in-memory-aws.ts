@@ -1,32 +1,46 @@
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { AwsClientFactory } from '../../shared/aws/client-factory.ts';
 import { VirtualClock } from '../time/virtual-clock.ts';
-import { CAPABILITIES } from '../capabilities/index.ts';
 import { SandboxAccount } from './account.ts';
 import { sandboxPlugin } from './sdk-plugin.ts';
 import { SandboxEks } from './services/eks.ts';
 import { SandboxEksNodegroups } from './services/eks-nodegroups.ts';
 import { SandboxSecretsManager } from './services/secrets-manager.ts';
 import { SandboxSsm } from './services/ssm.ts';
+import { SandboxSqs } from './services/sqs.ts';
 import { SandboxSts } from './services/sts.ts';
 
-export interface SandboxAwsOptions {
+/** The services every account has, which a capability's services may build on. */
+export interface CoreServices {
+  account: SandboxAccount;
+  clock: VirtualClock;
+  eks: SandboxEks;
+  eksNodegroups: SandboxEksNodegroups;
+}
+
+/** Registers the services a capability adds to the in-memory account (`account.register(...)`). */
+export type RegisterServices = (core: CoreServices) => void;
+
+export interface InMemoryAwsOptions {
   start?: string | Date;
   accountId?: string;
   region?: string;
   /** Extra accounts reachable through the factory, as if configured under `accounts`. */
   otherAccounts?: string[];
+  /** The capabilities' services (each sandbox plugin's `services`), registered after the core ones. */
+  services?: readonly RegisterServices[];
 }
+
+/** What every sandbox client signs with (the sandbox's Kubernetes API checks EKS tokens against it). */
+export const SANDBOX_CREDENTIALS = { accessKeyId: 'ASIASANDBOX', secretAccessKey: 'sandbox' };
 
 /**
  * An in-memory AWS account and a client factory wired to it: what the sandbox and integration tests hand
  * to handlers in place of the production factory. Retries keep the SDK's real strategy with a 1 ms backoff
- * so a throttling test exercises the retry path without waiting.
+ * so a throttling test exercises the retry path without waiting. The account knows no capability: the
+ * services beyond the core ones are the ones it is given (local/sandbox.ts gives every plugin's).
  */
-/** What every sandbox client signs with (the sandbox's Kubernetes API checks EKS tokens against it). */
-export const SANDBOX_CREDENTIALS = { accessKeyId: 'ASIASANDBOX', secretAccessKey: 'sandbox' };
-
-export function createSandboxAws(options: SandboxAwsOptions = {}) {
+export function createInMemoryAws(options: InMemoryAwsOptions = {}) {
   const clock = new VirtualClock(options.start);
   const account = new SandboxAccount({ clock, accountId: options.accountId, defaultRegion: options.region });
   const eks = account.register(new SandboxEks(clock));
@@ -36,8 +50,9 @@ export function createSandboxAws(options: SandboxAwsOptions = {}) {
     ssm: account.register(new SandboxSsm(clock)),
     secretsManager: account.register(new SandboxSecretsManager(clock)),
     sts: account.register(new SandboxSts()),
+    sqs: account.register(new SandboxSqs()),
   };
-  for (const capability of CAPABILITIES) capability.services?.({ account, clock, eks, eksNodegroups: services.eksNodegroups });
+  for (const register of options.services ?? []) register({ account, clock, eks, eksNodegroups: services.eksNodegroups });
   const clients = new AwsClientFactory({
     defaultRegion: account.defaultRegion,
     ownAccountId: account.accountId,
@@ -50,4 +65,4 @@ export function createSandboxAws(options: SandboxAwsOptions = {}) {
   return { clock, account, services, clients, here };
 }
 
-export type SandboxAws = ReturnType<typeof createSandboxAws>;
+export type InMemoryAws = ReturnType<typeof createInMemoryAws>;
