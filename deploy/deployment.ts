@@ -1,11 +1,16 @@
 import { loadConfigFile } from '../shared/config/load.ts';
+import { parseConfig } from '../shared/config/parse.ts';
 import type { Config } from '../shared/config/schema.ts';
 import { upgradeScheduleResources } from '../shared/upgrade/schedules.ts';
 import { FUNCTION_CONFIG_SECTIONS, projectConfig } from './config-projection.ts';
 import { buildRoles } from './iam.ts';
 
+/**
+ * Each function's configuration as its bundle holds it: its projection, parsed here (defaults filled, every rule of
+ * the schema checked at `sls package`), so that a cold start reads plain data and loads no schema (shared/config/runtime.ts).
+ */
 export function functionConfigs(config: Config): Record<string, string> {
-  return Object.fromEntries(Object.keys(FUNCTION_CONFIG_SECTIONS).map((name) => [name, JSON.stringify(projectConfig(config, name))]));
+  return Object.fromEntries(Object.keys(FUNCTION_CONFIG_SECTIONS).map((name) => [name, JSON.stringify(parseConfig(projectConfig(config, name), `the configuration of ${name}`))]));
 }
 
 /** What serverless.yml takes from the configuration, validated with the schema the functions use. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { build, type Plugin } from 'esbuild';
 import { functionConfigs } from '../../../deploy/deployment.ts';
+import { parseConfig } from '../../../shared/config/parse.ts';
 import { fullConfig } from '../../integration/deployment/full-config.ts';
 import { PROJECT_ROOT } from '../../../local/template/compiled-template.ts';
 
@@ -51,6 +52,15 @@ describe('the configuration bundled into each function (deploy/esbuild-plugins.c
     expect(forwarder).toContain('splunk.example.com');
     expect(forwarder).not.toContain('/bundle-check/slack-8f3a');
   }, 60_000);
+
+  it('bakes each configuration already parsed: parsing it again changes nothing (a cold start reads it as is)', () => {
+    for (const [name, baked] of Object.entries(configs)) {
+      const data = JSON.parse(baked) as unknown;
+      expect({ name, config: parseConfig(data, name) }).toEqual({ name, config: data });
+    }
+    // Defaults are filled in, even of the sections a function does not read.
+    expect(JSON.parse(configs.nodeTags ?? '{}')).toMatchObject({ dryRun: false, upgrade: { defaults: { hopsPerWindow: 1, bakeHours: 24 } } });
+  });
 
   it('refuses to build a function it has no projection for', async () => {
     const { nodeTags: _dropped, ...others } = configs;
