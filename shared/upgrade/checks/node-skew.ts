@@ -1,5 +1,5 @@
 import type { UnmanagedCapacityObservation } from '../observe-capacity.ts';
-import { type CapacityKind, isPartError, type KubeletGroup, type KubernetesObservation, MAX_VERSIONS_KEPT } from '../observe-kubernetes.ts';
+import { type CapacityKind, isPartError, type KubeletGroup, type KubernetesObservation, MAX_POOLS_NAMED, MAX_VERSIONS_KEPT } from '../observe-kubernetes.ts';
 import type { ClusterSnapshot } from '../snapshot.ts';
 import { maxKubeletSkew, minorOf } from '../versions.ts';
 import type { Finding, HopContext } from './finding.ts';
@@ -54,7 +54,18 @@ function evidence(group: KubeletGroup): string {
   return [`kubelet ${group.kubeletVersions.map((version) => version || '(empty)').join(', ')}${group.kubeletVersions.length >= MAX_VERSIONS_KEPT ? ', …' : ''}`, `${group.count} node(s): ${named(group)}`, ...(group.pools.length ? [`pools: ${group.pools.join(', ')}`] : [])].join('; ');
 }
 
-function groupFindings(group: KubeletGroup, hop: HopContext): Finding[] {
+/**
+ * Managed node groups whose DescribeNodegroup version already puts them beyond the skew: checks/nodegroup-versions.ts
+ * reports them (kubelet-skew) with the same remedy, so their nodes are not reported a second time here. Only when
+ * every pool is named (fewer than MAX_POOLS_NAMED): a pool left unnamed may be one DescribeNodegroup does not cover.
+ */
+function reportedByNodegroup(group: KubeletGroup, cluster: ClusterSnapshot, hop: HopContext): boolean {
+  if (group.capacity !== 'managed-nodegroup' || group.pools.length === 0 || group.pools.length >= MAX_POOLS_NAMED) return false;
+  const allowed = maxKubeletSkew(hop.to);
+  return group.pools.every((pool) => cluster.nodegroups.some((nodegroup) => nodegroup.name === pool && minorOf(hop.to) - minorOf(nodegroup.version) > allowed));
+}
+
+function groupFindings(group: KubeletGroup, hop: HopContext, cluster: ClusterSnapshot): Finding[] {
   const what = `${CAPACITY_NAMES[group.capacity]} node(s)`;
   const resource = `nodes/${group.capacity}${group.minor ? `/${group.minor}` : ''}`;
   if (group.minor === undefined) {
@@ -80,6 +91,7 @@ function groupFindings(group: KubeletGroup, hop: HopContext): Finding[] {
     }];
   }
   if (skew > allowed) {
+    if (reportedByNodegroup(group, cluster, hop)) return [];
     return [{
       check: 'node-kubelet-skew',
       severity: 'BLOCK',
@@ -143,7 +155,7 @@ export function checkNodeSkew(cluster: ClusterSnapshot, observation: KubernetesO
       ...unknownSkew(cluster, capacity, hop),
     ];
   }
-  const findings = nodes.groups.flatMap((group) => groupFindings(group, hop));
+  const findings = nodes.groups.flatMap((group) => groupFindings(group, hop, cluster));
   if (nodes.truncatedAt !== undefined) {
     findings.push({ check: 'nodes-truncated', severity: 'WARN', resource: 'cluster', message: `only the first ${nodes.truncatedAt} nodes were checked`, evidence: `the cluster has more than ${nodes.truncatedAt} nodes`, remedy: 'check the others with: kubectl get nodes -o wide' });
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { checkNodeSkew, kubeletMinor } from '../../../shared/upgrade/checks/node-skew.ts';
 import { capacityOf, type KubernetesObservation, type NodesSummary, summarizeNodes } from '../../../shared/upgrade/observe-kubernetes.ts';
-import { healthyCluster } from './snapshot-fixture.ts';
+import { preflight } from '../../../shared/upgrade/checks/index.ts';
+import { fixtureNodegroup, healthyCluster } from './snapshot-fixture.ts';
 
 const hop = { from: '1.32', to: '1.33', now: new Date('2026-03-02T09:00:00Z') };
 const summary = (findings: ReturnType<typeof checkNodeSkew>) => findings.map((finding) => `${finding.severity} ${finding.check} ${finding.resource}`);
@@ -59,6 +60,15 @@ describe('node capacity', () => {
 });
 
 describe('node skew pre-flight check (kubernetesChecks on)', () => {
+  it('reports a lagging managed node group once: DescribeNodegroup\'s version already blocks it; a node of an unknown group still blocks here', () => {
+    const lagging = healthyCluster({ nodegroups: [{ ...fixtureNodegroup('system'), version: '1.29' }] });
+    const nodes = summarizeNodes([node('old-system', 'v1.29.8-eks-a737599', { 'eks.amazonaws.com/nodegroup': 'system' })]);
+    const all = preflight({ ...lagging, kubernetes: observed(nodes) }, hop).filter((finding) => finding.severity === 'BLOCK' && /skew/.test(finding.check));
+    expect(summary(all)).toEqual(['BLOCK kubelet-skew nodegroup/system']);
+    // Its nodes say 1.29 but DescribeNodegroup does not know the group (or says otherwise): only the nodes tell.
+    expect(summary(checkNodeSkew(healthyCluster(), observed(nodes), undefined, hop))).toEqual(['BLOCK node-kubelet-skew nodes/managed-nodegroup/1.29']);
+  });
+
   it('blocks old Fargate kubelets with the restart remedy, and newer kubelets, naming the nodes (bounded)', () => {
     const nodes = summarizeNodes([
       ...Array.from({ length: 12 }, (_, index) => node(`fargate-${index}`, 'v1.29.15-eks-473151a', FARGATE)),
