@@ -15,6 +15,7 @@ import { checkPodDisruptionBudgets } from '../../../shared/upgrade/checks/pod-di
 import { observePodDisruptionBudgets } from '../../../shared/upgrade/observe-pod-disruption-budgets.ts';
 import type { Clock } from '../../../shared/time/clock.ts';
 import { VirtualClock } from '../../../local/time/virtual-clock.ts';
+import { failure } from '../../support/failure.ts';
 
 const credentials = { accessKeyId: 'AKIAEKSOPSTEST000001', secretAccessKey: 'eksops-test-secret', sessionToken: 'session+token/==' };
 let now = new Date('2026-03-02T09:00:00Z');
@@ -38,15 +39,6 @@ let otherApi: FakeKubernetesApi;
 
 const client = (overrides: Partial<ConstructorParameters<typeof KubernetesClient>[0]> = {}) =>
   new KubernetesClient({ clusterName: 'prod-eu', region: 'eu-west-1', endpoint: api.endpoint, certificateAuthorityData: api.certificateAuthorityData, credentials, clock, ...overrides });
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
-}
 
 beforeAll(async () => {
   [api, otherApi] = await Promise.all([FakeKubernetesApi.start({ clusterName: 'prod-eu', credentials, clock, podDisruptionBudgets: seeded }), FakeKubernetesApi.start({ clusterName: 'other' })]);

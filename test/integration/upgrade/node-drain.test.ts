@@ -13,6 +13,7 @@ import { type Sandbox, startSandbox } from '../../../local/sandbox.ts';
 import { refreshGroup } from '../../../shared/upgrade/act-refresh.ts';
 import { DRAIN_HOOK_NAME, ensureDrainHook } from '../../../shared/upgrade/drain/hook.ts';
 import type { NodeDrainOutcome } from '../../../shared/upgrade/drain/lifecycle-action.ts';
+import { failure } from '../../support/failure.ts';
 
 /**
  * Self-managed nodes are drained before an instance refresh replaces them: eksops's termination lifecycle hook holds
@@ -331,15 +332,6 @@ describe("eksops's drain hook on a group", () => {
 });
 
 describe("the sandbox's lifecycle hooks, as the Auto Scaling API documents them", () => {
-  async function failure(promise: Promise<unknown>): Promise<Error> {
-    try {
-      await promise;
-    } catch (error) {
-      return error as Error;
-    }
-    throw new Error('expected a failure');
-  }
-
   it('validates PutLifecycleHook (heartbeat 30-7200 s, a transition on create, CONTINUE or ABANDON) and defaults to 3600 s and ABANDON', async () => {
     const setup = await fleet({ nodes: false });
     const autoscaling = setup.box.aws.clients.client(AutoScalingClient);
