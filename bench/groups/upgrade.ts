@@ -3,7 +3,7 @@ import { totalStateTransitions } from '../../local/stepfunctions/runner.ts';
 import { runUpgrade, seedUpgradeFleet, withUpgrades } from '../../local/scenarios/upgrade-fleet.ts';
 import { preflight } from '../../shared/upgrade/checks/index.ts';
 import { observeCluster } from '../../shared/upgrade/observe.ts';
-import { upgradeClientsFor } from '../../shared/upgrade/upgrade-deps.ts';
+import { upgradeClientsFor } from '../../shared/upgrade/clients.ts';
 import { nextMinor } from '../../shared/upgrade/versions.ts';
 import type { Figure } from '../figures.ts';
 import type { BenchContext, BenchFailure, BenchGroup, GroupOutcome } from '../group.ts';

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { AwsClientFactory } from '../../shared/aws/client-factory.ts';
+import { resolveCluster } from '../../shared/config/clusters.ts';
 import { ConfigError, loadConfigFile } from '../../shared/config/load.ts';
 import type { Config } from '../../shared/config/schema.ts';
 import { secretReaderFor } from '../../shared/secrets/secret-reader.ts';
@@ -18,7 +19,7 @@ export const recordKeySecretName = (stage: string) => `eksops-${stage}/tag-recor
 
 /** Plan or apply against whatever account `deps.clients` reaches; tests hand it the sandbox's. */
 export async function runTags(mode: 'plan' | 'apply', clusters: readonly string[] | undefined, deps: ReconcileDeps, io: CliIo): Promise<number> {
-  const unknown = (clusters ?? []).filter((name) => !deps.config.clusters.some((cluster) => cluster.name === name));
+  const unknown = (clusters ?? []).filter((name) => resolveCluster(deps.config, name) === undefined);
   if (unknown.length > 0) {
     io.err(`eksops tags ${mode}: not in the configuration: ${unknown.join(', ')}`);
     return 2;

@@ -12,8 +12,8 @@ import { planLines } from '../../shared/upgrade/plan-report.ts';
 import { executionName } from '../../shared/upgrade/execution-name.ts';
 import { clusterUpgradeConfig } from '../../shared/upgrade/settings.ts';
 import { upgradeStateMachineArn } from '../../shared/upgrade/state-machine.ts';
-import type { UpgradeClients } from '../../shared/upgrade/eks-port.ts';
-import { upgradeClientsFor } from '../../shared/upgrade/upgrade-deps.ts';
+import type { UpgradeClients } from '../../shared/upgrade/clients.ts';
+import { upgradeClientsFor } from '../../shared/upgrade/clients.ts';
 import type { CliIo, Command } from '../command.ts';
 import { loadSandboxModule } from '../sandbox-loader.ts';
 // Types only (erased): the module itself loads at run time, behind --sandbox.

@@ -1,7 +1,7 @@
 import { eksopsHandler } from '../../shared/middleware/stack.ts';
 import { finishUpgrade } from '../../shared/upgrade/finish.ts';
 import { FinishEventSchema } from '../../shared/upgrade/run-state.ts';
-import type { UpgradeDeps } from '../../shared/upgrade/upgrade-deps.ts';
+import type { UpgradeDeps } from '../../shared/upgrade/clients.ts';
 
 /** cluster-upgrade, last task whatever happened: release the lock and report the outcome. */
 export function makeHandler(deps: UpgradeDeps) {

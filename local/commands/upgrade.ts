@@ -1,7 +1,7 @@
 import type { Config } from '../../shared/config/schema.ts';
 import type { Clock } from '../../shared/time/clock.ts';
-import type { UpgradeClients } from '../../shared/upgrade/eks-port.ts';
-import { upgradeClientsFor } from '../../shared/upgrade/upgrade-deps.ts';
+import type { UpgradeClients } from '../../shared/upgrade/clients.ts';
+import { upgradeClientsFor } from '../../shared/upgrade/clients.ts';
 import { startSandbox } from '../sandbox.ts';
 import { clusterVersions, runUpgrade, seedUpgradeFleet, type UpgradeRunInput, withUpgrades } from '../scenarios/upgrade-fleet.ts';
 

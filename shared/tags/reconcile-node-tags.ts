@@ -1,5 +1,6 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EKSClient } from '@aws-sdk/client-eks';
+import { resolveCluster } from '../config/clusters.ts';
 import { addDimensionedCounts, logger } from '../middleware/observability.ts';
 import type { FunctionDeps } from '../runtime/deps.ts';
 import { awaitNodegroupActive } from './await-nodegroup.ts';
@@ -41,8 +42,10 @@ export async function reconcileNodeTags(event: TagsEvent, deps: NodeTagsDeps): P
 
 /** For node group events: its labels, taints and ASG are final once it is ACTIVE. */
 async function awaitActive(trigger: TagsTrigger, deps: NodeTagsDeps): Promise<string | undefined> {
-  if (trigger.kind !== 'nodegroup' || !deps.config.clusters.some((cluster) => cluster.name === trigger.cluster)) return undefined;
-  const eks = deps.clients.client(EKSClient, { region: trigger.region, accountId: trigger.accountId });
+  if (trigger.kind !== 'nodegroup') return undefined;
+  const cluster = resolveCluster(deps.config, trigger.cluster, { region: trigger.region, accountId: trigger.accountId });
+  if (!cluster) return undefined;
+  const eks = deps.clients.client(EKSClient, { region: cluster.region, accountId: trigger.accountId });
   return awaitNodegroupActive(eks, trigger.cluster, trigger.nodegroup, { clock: deps.clock, ...NODEGROUP_WAIT });
 }
 

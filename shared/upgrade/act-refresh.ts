@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
 import { TransientError } from '../errors.ts';
-import type { UpgradeClients } from './eks-port.ts';
+import type { UpgradeClients } from './clients.ts';
 import { ensureDrainHook } from './drain/hook.ts';
 import { ACTIVE_REFRESH_STATUSES } from './observe-self-managed.ts';
 import { MIN_HEALTHY_PERCENTAGE } from './self-managed.ts';

@@ -3,7 +3,7 @@ import { logger } from '../middleware/observability.ts';
 import { startStage } from './act.ts';
 import { expectedDuration, nextPollSeconds } from './durations.ts';
 import { UpgradeBlockedError } from './errors.ts';
-import type { UpgradeClients } from './eks-port.ts';
+import type { UpgradeClients } from './clients.ts';
 import { hopHistory } from './hop-history.ts';
 import { observeCluster } from './observe.ts';
 import { nextStep } from './plan.ts';
@@ -11,7 +11,7 @@ import { blockedNotification, deferralNotification } from './report.ts';
 import type { RunState, StageChange } from './run-state.ts';
 import { clusterUpgradeConfig } from './settings.ts';
 import { describeStage, type Stage } from './stage.ts';
-import { type UpgradeDeps, upgradeClients } from './upgrade-deps.ts';
+import { type UpgradeDeps, upgradeClients } from './clients.ts';
 import { fitsInWindow, secondsLeft } from './window.ts';
 
 /** An on-demand insights refresh: minutes (EKS gives no figure; the sandbox takes 2). */

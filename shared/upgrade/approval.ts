@@ -8,7 +8,8 @@ import { inlineCode } from '../notify/escape.ts';
 import { type BlockActions, InvalidInteractionError, isSlackResponseUrl, parseInteraction, SlackSignatureError, verifySlackSignature } from '../notify/slack-interaction.ts';
 import type { SecretReader } from '../secrets/secret-reader.ts';
 import type { ApprovalAnswer, RunState } from './run-state.ts';
-import { lockClient, type UpgradeDeps, upgradeTableName } from './upgrade-deps.ts';
+import { lockClient, type UpgradeDeps } from './clients.ts';
+import { upgradeTableName } from './lock.ts';
 
 /**
  * The approval gate: before the first stage, the state machine's AskApproval task (`.waitForTaskToken`)

@@ -8,7 +8,9 @@ import { startNotification } from './report.ts';
 import type { RunState } from './run-state.ts';
 import { UpgradeRequestSchema } from './run-state.ts';
 import { clusterUpgradeConfig } from './settings.ts';
-import { lockClient, lockOf, normalizedCluster, type UpgradeDeps, upgradeClients } from './upgrade-deps.ts';
+import { lockClient, type UpgradeDeps, upgradeClients } from './clients.ts';
+import { lockOf } from './lock.ts';
+import { normalizedCluster } from './cluster-ref.ts';
 import { compareMinor } from './versions.ts';
 import { secondsLeft, windowOf } from './window.ts';
 

@@ -1,10 +1,11 @@
 import { logger } from '../middleware/observability.ts';
 import { ABORTED_ERROR } from './approval.ts';
-import { clusterOfFailedStart } from './finish-lock.ts';
+import { clusterOfFailedStart } from './failed-start.ts';
 import { releaseLock } from './lock.ts';
 import { abortedNotification, completionNotification, failureNotification, pausedNotification, refusedNotification } from './report.ts';
 import type { FinishEvent } from './run-state.ts';
-import { lockClient, lockOf, type UpgradeDeps } from './upgrade-deps.ts';
+import { lockClient, type UpgradeDeps } from './clients.ts';
+import { lockOf } from './lock.ts';
 
 export type UpgradeOutcome = 'complete' | 'deferred' | 'paused' | 'failed' | 'refused' | 'aborted';
 

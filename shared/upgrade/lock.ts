@@ -1,4 +1,6 @@
 import { type AttributeValue, ConditionalCheckFailedException, DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type ClusterRef, normalizedCluster, OWN_ACCOUNT } from './cluster-ref.ts';
+import type { UpgradeDeps } from './clients.ts';
 import { UpgradeLockedError } from './errors.ts';
 
 /**
@@ -84,4 +86,21 @@ export async function releaseLock(dynamodb: DynamoDBClient, lock: UpgradeLock): 
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
+}
+
+/** The upgrade table: the clusters' locks, and the approval requests waiting for an answer (approval.ts). */
+export function upgradeTableName(deps: Pick<UpgradeDeps, 'env'>): string {
+  const table = deps.env.UPGRADE_LOCK_TABLE;
+  if (!table) throw new Error('UPGRADE_LOCK_TABLE is not set (serverless/upgrade.functions.yml sets it)');
+  return table;
+}
+
+/** `account/region/cluster`, with the own account always spelled `self` (the key locks taken before this rule used). */
+export function lockKey(cluster: ClusterRef, ownAccountId: string | undefined): string {
+  const normalized = normalizedCluster(cluster, ownAccountId);
+  return `${normalized.accountId ?? OWN_ACCOUNT}/${normalized.region}/${normalized.name}`;
+}
+
+export function lockOf(deps: UpgradeDeps, cluster: ClusterRef, owner: string): UpgradeLock {
+  return { table: upgradeTableName(deps), key: lockKey(cluster, deps.clients.ownAccountId), owner };
 }

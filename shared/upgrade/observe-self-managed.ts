@@ -2,10 +2,10 @@ import { type AutoScalingGroup, paginateDescribeAutoScalingGroups, paginateDescr
 import { DescribeLaunchTemplateVersionsCommand, paginateDescribeImages, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { GetParametersCommand } from '@aws-sdk/client-ssm';
 import { parseEksAmiName, recommendedAmiParameter } from './eks-amis.ts';
-import type { UpgradeClients } from './eks-port.ts';
+import type { UpgradeClients } from './clients.ts';
 import { chunk } from '../collections/chunk.ts';
 import { mapBounded } from '../concurrency/map-bounded.ts';
-import { collect, DESCRIBE_CONCURRENCY } from './reads.ts';
+import { collect, DESCRIBE_CONCURRENCY } from './paging.ts';
 import type { LaunchTemplateUse, RunningUpdate, SelfManagedGroupSnapshot, SelfManagedObstacle } from './snapshot.ts';
 
 /** Instance refresh statuses during which another refresh is refused (InstanceRefreshInProgress): it runs. */

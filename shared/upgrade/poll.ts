@@ -1,12 +1,12 @@
 import { ResourceNotFoundException } from '@aws-sdk/client-eks';
 import { logger } from '../middleware/observability.ts';
-import { pollUpdates, type UpdateOutcome } from './act.ts';
+import { pollUpdates, type UpdateOutcome } from './update-status.ts';
 import { nextPollSeconds } from './durations.ts';
 import { ClusterGoneError, UpgradeStageFailedError } from './errors.ts';
 import { controlPlaneRollback, remedyFor } from './remedies.ts';
 import { failureNotification, stageDoneNotification } from './report.ts';
 import type { RunState, TimelineEntry } from './run-state.ts';
-import { type UpgradeDeps, upgradeClients } from './upgrade-deps.ts';
+import { type UpgradeDeps, upgradeClients } from './clients.ts';
 
 /**
  * Checks the running stage's updates (DescribeUpdate, DescribeInstanceRefreshes: no completion event reaches

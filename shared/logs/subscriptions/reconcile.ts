@@ -44,7 +44,7 @@ export async function reconcileLogSubscriptions(event: SubscriptionTrigger, deps
 
   const outcomes: ClusterOutcome[] = [];
   for (const place of targets) {
-    const name = place.cluster.name;
+    const name = place.name;
     const target = { region: place.region, ...(place.accountId ? { accountId: place.accountId } : {}) };
     try {
       const eks = deps.clients.client(EKSClient, target);

@@ -1,22 +1,15 @@
-import type { ClusterConfig, Config } from '../../config/schema.ts';
+import { type ResolvedCluster, resolvedClusters } from '../../config/clusters.ts';
+import type { Config } from '../../config/schema.ts';
 import type { DesiredLogging } from './snapshot.ts';
 import type { TriggerScope } from './trigger.ts';
-
-/** Where a configured cluster lives: its Region (the configuration's default otherwise) and its account, if another. */
-export interface ClusterPlace {
-  cluster: ClusterConfig;
-  region: string;
-  accountId?: string;
-}
 
 /**
  * The configured clusters an event is about: every one for the schedule, else the one it names (in the
  * event's Region when the event has one: two clusters of one name may live in two Regions).
  */
-export function targetClusters(scope: Exclude<TriggerScope, { kind: 'ignore' }>, config: Pick<Config, 'clusters' | 'region'>): ClusterPlace[] {
-  return config.clusters
-    .map((cluster) => ({ cluster, region: cluster.region ?? config.region, ...(cluster.account ? { accountId: cluster.account } : {}) }))
-    .filter((place) => scope.kind === 'all' || (place.cluster.name === scope.cluster && (scope.region === undefined || place.region === scope.region)));
+export function targetClusters(scope: Exclude<TriggerScope, { kind: 'ignore' }>, config: Pick<Config, 'clusters' | 'region'>): ResolvedCluster[] {
+  if (scope.kind === 'all') return resolvedClusters(config);
+  return resolvedClusters(config, [scope.cluster]).filter((place) => scope.region === undefined || place.region === scope.region);
 }
 
 /**
@@ -24,12 +17,12 @@ export function targetClusters(scope: Exclude<TriggerScope, { kind: 'ignore' }>,
  * CloudWatch Logs delivers a subscription only to a Lambda function of the log group's own account and Region,
  * so a cluster elsewhere gets the reason instead of an ARN.
  */
-export function forwarderFor(place: ClusterPlace, forwarderArn: string | undefined): DesiredLogging['forwarder'] {
+export function forwarderFor(place: ResolvedCluster, forwarderArn: string | undefined): DesiredLogging['forwarder'] {
   const [, , , forwarderRegion, forwarderAccount] = (forwarderArn ?? '').split(':');
   const sameAccount = place.accountId === undefined || place.accountId === forwarderAccount;
   if (forwarderArn && place.region === forwarderRegion && sameAccount) return { arn: forwarderArn };
-  if (!forwarderArn) return { unavailable: `the forwarder's ARN (EKSOPS_LOG_FORWARDER_ARN) is not set: cluster ${place.cluster.name} cannot be subscribed` };
+  if (!forwarderArn) return { unavailable: `the forwarder's ARN (EKSOPS_LOG_FORWARDER_ARN) is not set: cluster ${place.name} cannot be subscribed` };
   return {
-    unavailable: `cluster ${place.cluster.name} (${place.accountId ?? 'this account'}, ${place.region}) is not in the forwarder's account and region: CloudWatch Logs subscriptions deliver only to a Lambda function of the same account and region`,
+    unavailable: `cluster ${place.name} (${place.accountId ?? 'this account'}, ${place.region}) is not in the forwarder's account and region: CloudWatch Logs subscriptions deliver only to a Lambda function of the same account and region`,
   };
 }

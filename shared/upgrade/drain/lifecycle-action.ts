@@ -4,7 +4,7 @@ import { resolveCluster } from '../../config/clusters.ts';
 import type { Config } from '../../config/schema.ts';
 import { KubernetesAccessError, KubernetesClient, KubernetesClientError } from '../../k8s/client.ts';
 import type { FunctionDeps } from '../../runtime/deps.ts';
-import { upgradeClientsFor } from '../upgrade-deps.ts';
+import { upgradeClientsFor } from '../clients.ts';
 import { type DrainResult, drainNode } from './drain.ts';
 import type { LifecycleActionEvent } from './event.ts';
 import { DRAIN_HOOK_HEARTBEAT_SECONDS, DRAIN_HOOK_NAME } from './hook.ts';

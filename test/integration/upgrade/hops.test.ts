@@ -9,7 +9,7 @@ import { planUpgrade } from '../../../shared/upgrade/plan.ts';
 import type { RunState } from '../../../shared/upgrade/run-state.ts';
 import { clusterUpgradeConfig } from '../../../shared/upgrade/settings.ts';
 import { describeStage } from '../../../shared/upgrade/stage.ts';
-import { upgradeClientsFor } from '../../../shared/upgrade/upgrade-deps.ts';
+import { upgradeClientsFor } from '../../../shared/upgrade/clients.ts';
 
 /**
  * Upgrades across several minors, over several windows: the plan people read is the run that happens, one hop per

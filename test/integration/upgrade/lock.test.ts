@@ -4,7 +4,7 @@ import { createSandboxAws } from '../../../local/sandbox.ts';
 import { type LocalDynamoDb, startDynalite } from '../../../local/dynamodb/dynalite.ts';
 import { UpgradeLockedError } from '../../../shared/upgrade/errors.ts';
 import { acquireLock } from '../../../shared/upgrade/lock.ts';
-import { lockKey } from '../../../shared/upgrade/upgrade-deps.ts';
+import { lockKey } from '../../../shared/upgrade/lock.ts';
 
 let dynamodb: LocalDynamoDb;
 let client: DynamoDBClient;

@@ -11,7 +11,7 @@ const config = ConfigSchema.parse({
 
 describe('targetClusters', () => {
   it('takes every configured cluster for the schedule, each in its Region (the default otherwise) and account', () => {
-    expect(targetClusters({ kind: 'all' }, config).map(({ cluster, ...place }) => ({ name: cluster.name, ...place }))).toEqual([
+    expect(targetClusters({ kind: 'all' }, config).map(({ config: _block, ...place }) => place)).toEqual([
       { name: 'prod', region: 'eu-west-1' },
       { name: 'prod', region: 'us-east-1' },
       { name: 'staging', region: 'eu-west-1', accountId: '444455556666' },

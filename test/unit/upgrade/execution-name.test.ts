@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { executionName } from '../../../shared/upgrade/execution-name.ts';
-import { lockKey } from '../../../shared/upgrade/upgrade-deps.ts';
+import { lockKey } from '../../../shared/upgrade/lock.ts';
 
 const at = new Date('2026-03-02T09:00:00Z');
 describe('execution names fit Step Functions whatever the EKS cluster name', () => {

@@ -1,5 +1,6 @@
 import { clusterUpgradeConfig } from './settings.ts';
-import type { ClusterRef, UpgradeDeps } from './upgrade-deps.ts';
+import type { ClusterRef } from './cluster-ref.ts';
+import type { UpgradeDeps } from './clients.ts';
 
 /**
  * The cluster a run was about when it failed before having a run state (in the first task, after the lock
