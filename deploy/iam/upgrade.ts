@@ -133,7 +133,7 @@ export const UPGRADE_PERMISSIONS: Record<string, Statement[]> = {
   // The node drain reads the group's tags (its cluster) and instances (their zone); DescribeAutoScalingGroups has no
   // resource type. Completing the lifecycle action and DescribeCluster: upgradeConfigPermissions (configured clusters).
   nodeDrain: [{ Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups'], Resource: '*' }],
-  // The approval gate (shared/upgrade/approval.ts): the request keeps the task token in the upgrade table,
+  // The approval gate (shared/upgrade/approval/): the request keeps the task token in the upgrade table,
   // the function URL records the decision once and answers the token. Its signing secret: deploy/iam.ts.
   upgradeApprovalRequest: [{ Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: LOCK_TABLE }],
   upgradeApproval: [

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { eksopsHandler } from '../../shared/middleware/stack.ts';
-import { requestApproval } from '../../shared/upgrade/approval.ts';
+import { requestApproval } from '../../shared/upgrade/approval/request.ts';
 import { RunStateSchema } from '../../shared/upgrade/run-state.ts';
 import type { UpgradeDeps } from '../../shared/upgrade/clients.ts';
 

@@ -2,7 +2,7 @@ import { LambdaFunctionUrlSchema } from '@aws-lambda-powertools/parser/schemas/l
 import { eksopsHandler } from '../../shared/middleware/stack.ts';
 import type { FunctionDeps } from '../../shared/runtime/deps.ts';
 import { secretReaderFor } from '../../shared/secrets/secret-reader.ts';
-import { answerApproval } from '../../shared/upgrade/approval.ts';
+import { answerApproval } from '../../shared/upgrade/approval/answer.ts';
 
 /**
  * The function URL Slack posts button clicks to (the Slack app's Interactivity Request URL). Public by

@@ -7,7 +7,7 @@ import { ADDON_VERSIONS, KUBERNETES_VERSIONS } from '../account/services/eks-cat
 import { SandboxEksInsights } from '../account/services/eks-insights.ts';
 import { compareMinor } from '../../shared/upgrade/versions.ts';
 import type { Sandbox } from '../sandbox.ts';
-import { APPROVE_ACTION } from '../../shared/upgrade/approval.ts';
+import { APPROVE_ACTION } from '../../shared/upgrade/approval/decision.ts';
 import { type Click, clickEvent } from '../sinks/slack-interactions.ts';
 import type { SlackSinkMessage } from '../sinks/slack-sink.ts';
 import type { Config } from '../../shared/config/schema.ts';

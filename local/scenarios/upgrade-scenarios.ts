@@ -1,5 +1,5 @@
 import type { Scenario } from './scenario.ts';
-import { APPROVE_ACTION } from '../../shared/upgrade/approval.ts';
+import { APPROVE_ACTION } from '../../shared/upgrade/approval/decision.ts';
 import { SandboxAutoScaling } from '../account/services/autoscaling.ts';
 import { SandboxEc2 } from '../account/services/ec2.ts';
 import { kubernetesNode, kubernetesPod, podDisruptionBudget } from '../k8s/fake-api-server.ts';

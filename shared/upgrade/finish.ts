@@ -1,5 +1,5 @@
 import { logger } from '../middleware/observability.ts';
-import { ABORTED_ERROR } from './approval.ts';
+import { ABORTED_ERROR } from './approval/decision.ts';
 import { clusterOfFailedStart } from './failed-start.ts';
 import { releaseLock } from './lock.ts';
 import { abortedNotification, completionNotification, failureNotification, pausedNotification, refusedNotification } from './report.ts';

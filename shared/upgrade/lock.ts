@@ -88,7 +88,7 @@ export async function releaseLock(dynamodb: DynamoDBClient, lock: UpgradeLock): 
   }
 }
 
-/** The upgrade table: the clusters' locks, and the approval requests waiting for an answer (approval.ts). */
+/** The upgrade table: the clusters' locks, and the approval requests waiting for an answer (approval/store.ts). */
 export function upgradeTableName(deps: Pick<UpgradeDeps, 'env'>): string {
   const table = deps.env.UPGRADE_LOCK_TABLE;
   if (!table) throw new Error('UPGRADE_LOCK_TABLE is not set (serverless/upgrade.functions.yml sets it)');

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startSandbox, type Sandbox } from '../../../local/sandbox.ts';
 import { approvalRequest, clusterVersions, pressButton, runUpgrade, seedUpgradeFleet, withUpgrades } from '../../../local/scenarios/upgrade-fleet.ts';
-import { ABORT_ACTION, APPROVE_ACTION } from '../../../shared/upgrade/approval.ts';
+import { ABORT_ACTION, APPROVE_ACTION } from '../../../shared/upgrade/approval/decision.ts';
 
 /**
  * The approval gate end to end: cluster-upgrade as deployed waits in AskApproval (`.waitForTaskToken`), the
