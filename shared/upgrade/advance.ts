@@ -3,19 +3,24 @@ import { logger } from '../middleware/observability.ts';
 import { startStage } from './act.ts';
 import { expectedDuration, nextPollSeconds } from './durations.ts';
 import { UpgradeBlockedError } from './errors.ts';
-import type { UpgradeClients } from './clients.ts';
 import { hopHistory } from './hop-history.ts';
 import { observeCluster } from './observe.ts';
 import { nextStep } from './plan.ts';
 import { blockedNotification, deferralNotification } from './report.ts';
 import type { RunState, StageChange } from './run-state.ts';
-import { clusterUpgradeConfig } from './settings.ts';
+import { clusterUpgradeConfig, type UpgradeSettings } from './settings.ts';
 import { describeStage, type Stage } from './stage.ts';
-import { type UpgradeDeps, upgradeClients } from './clients.ts';
+import { type UpgradeClients, type UpgradeDeps, upgradeClients } from './clients.ts';
 import { fitsInWindow, secondsLeft } from './window.ts';
 
 /** An on-demand insights refresh: minutes (EKS gives no figure; the sandbox takes 2). */
 const INSIGHTS_REFRESH = { typicalSeconds: 2 * 60, worstSeconds: 15 * 60 };
+/**
+ * A hop's next control-plane stage, decided as the previous hop ended, is started by the next child without
+ * observing the cluster again when that child starts within this time (the parent starts it at once); a
+ * later start (the child retried, throttled) observes and decides afresh.
+ */
+const DECIDED_HOP_TTL_MS = 5 * 60_000;
 /** Adopted updates (not started by this step) are polled as often as a node-group wave. */
 const ADOPTED_DURATION = { typicalSeconds: 10 * 60, worstSeconds: 60 * 60 };
 
@@ -27,6 +32,8 @@ export async function advanceUpgrade(run: RunState, deps: UpgradeDeps): Promise<
   const now = deps.clock.now();
   const clients = upgradeClients(deps, run.cluster);
   const settings = clusterUpgradeConfig(deps.config, run.cluster.name, run.cluster.region)?.settings ?? deps.config.upgrade.defaults;
+  const decided = run.step.action === 'hop-done' ? run.step.next : undefined;
+  if (decided && now.getTime() - Date.parse(decided.decidedAt) <= DECIDED_HOP_TTL_MS) return startDecidedStage(run, decided.stage, { clients, settings, deps, now });
   const snapshot = await observeCluster(clients, run.cluster.name, { now, requested: run.target, ...(settings.kubernetesChecks ? { kubernetes: { clock: deps.clock } } : {}) });
   const history = hopHistory(snapshot, run.timeline, run.insightsRefreshedFor);
   let step = nextStep(snapshot, settings, run.target, now, history);
@@ -68,29 +75,40 @@ export async function advanceUpgrade(run: RunState, deps: UpgradeDeps): Promise<
         step: { action: 'started', waitSeconds: nextPollSeconds(ADOPTED_DURATION, 0, 0) },
       };
     }
-    case 'start': {
-      // A hop's stages run in one child execution: the next hop's control plane is left to a new one. (A child
-      // started for a new hop sees begun or hop-done here, and may start it.)
-      if (step.stage.kind === 'control-plane' && run.step.action === 'done') return { ...run, current: undefined, step: { action: 'hop-done' } };
-      const duration = expectedDuration(step.stage);
-      const label = describeStage(step.stage);
-      if (!fitsInWindow(run.window, now, duration.worstSeconds)) {
-        await deps.notifier.send(deferralNotification(run.cluster.name, step.stage, duration.worstSeconds, secondsLeft(run.window, now)));
-        return { ...run, current: undefined, timeline: [...run.timeline, { stage: label, change: stageChange(step.stage), startedAt: now.toISOString(), outcome: 'deferred' }], step: { action: 'deferred' } };
-      }
-      // Lifecycle-action events of another account stay on that account's bus, where no nodeDrain listens.
-      const drainSelfManaged = run.cluster.accountId === undefined;
-      if (step.stage.kind === 'self-managed' && !drainSelfManaged) logger.warn('self-managed nodes of a cluster in another account are replaced without a drain', { cluster: run.cluster.name, account: run.cluster.accountId });
-      const updates = await startStage(clients, run.cluster.name, step.stage, settings, run.runId, { drainSelfManaged });
-      logger.info('stage started', { cluster: run.cluster.name, stage: label, updates });
-      return {
-        ...run,
-        current: { stage: step.stage, label, updates, startedAt: now.toISOString(), polls: 0, ...duration },
-        timeline: [...run.timeline, { stage: label, change: stageChange(step.stage), startedAt: now.toISOString(), outcome: 'running' }],
-        step: { action: 'started', waitSeconds: nextPollSeconds(duration, 0, 0) },
-      };
-    }
+    case 'start':
+      // A hop's stages run in one child execution: the next hop's control plane is left to a new one, which
+      // starts the stage decided here (a child started for a new hop sees begun or hop-done, and may start it).
+      if (step.stage.kind === 'control-plane' && run.step.action === 'done') return { ...run, current: undefined, step: { action: 'hop-done', next: { stage: step.stage, decidedAt: now.toISOString() } } };
+      return startDecidedStage(run, step.stage, { clients, settings, deps, now });
   }
+}
+
+interface StartContext {
+  clients: UpgradeClients;
+  settings: UpgradeSettings;
+  deps: UpgradeDeps;
+  now: Date;
+}
+
+/** Starts a stage nextStep chose (pre-flight passed), if the window still holds its worst case. */
+async function startDecidedStage(run: RunState, stage: Stage, { clients, settings, deps, now }: StartContext): Promise<RunState> {
+  const duration = expectedDuration(stage);
+  const label = describeStage(stage);
+  if (!fitsInWindow(run.window, now, duration.worstSeconds)) {
+    await deps.notifier.send(deferralNotification(run.cluster.name, stage, duration.worstSeconds, secondsLeft(run.window, now)));
+    return { ...run, current: undefined, timeline: [...run.timeline, { stage: label, change: stageChange(stage), startedAt: now.toISOString(), outcome: 'deferred' }], step: { action: 'deferred' } };
+  }
+  // Lifecycle-action events of another account stay on that account's bus, where no nodeDrain listens.
+  const drainSelfManaged = run.cluster.accountId === undefined;
+  if (stage.kind === 'self-managed' && !drainSelfManaged) logger.warn('self-managed nodes of a cluster in another account are replaced without a drain', { cluster: run.cluster.name, account: run.cluster.accountId });
+  const updates = await startStage(clients, run.cluster.name, stage, settings, run.runId, { drainSelfManaged });
+  logger.info('stage started', { cluster: run.cluster.name, stage: label, updates });
+  return {
+    ...run,
+    current: { stage, label, updates, startedAt: now.toISOString(), polls: 0, ...duration },
+    timeline: [...run.timeline, { stage: label, change: stageChange(stage), startedAt: now.toISOString(), outcome: 'running' }],
+    step: { action: 'started', waitSeconds: nextPollSeconds(duration, 0, 0) },
+  };
 }
 
 /** The stage as data in the timeline: its kind, and the versions of a hop. */

@@ -113,6 +113,8 @@ export const RunStateSchema = z.strictObject({
     action: z.enum(['begun', 'started', 'running', 'done', 'hop-done', 'deferred', 'paused', 'complete']),
     waitSeconds: z.number().int().min(0).optional(),
     pause: PauseSchema.optional(),
+    /** hop-done: the next hop's control-plane stage, as decided when the hop ended; the next child starts it without observing again. */
+    next: z.strictObject({ stage: StageSchema, decidedAt: z.string() }).optional(),
   }),
   approval: ApprovalStateSchema,
   /** The hop (its target version) for which the run asked EKS to re-evaluate the insights: asked once per hop. */

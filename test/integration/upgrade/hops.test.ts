@@ -69,6 +69,21 @@ describe('upgrades over several hops', () => {
     expect(executed).toEqual(bounds.slice(1).map((end, index) => labels.slice(bounds[index], end)));
   });
 
+  it('starts the next hop with the decision the previous hop ended on: the cluster is observed once at the boundary, not twice', async () => {
+    const box = await fleet({ hopsPerWindow: 2 });
+    await runUpgrade(box, { cluster: 'prod-eu', targetVersion: '1.34' });
+    expect(clusterVersions(box, 'prod-eu').cluster).toBe('1.34');
+    const calls = box.aws.account.calls.map((call) => call.operation);
+    const updates = calls.flatMap((operation, index) => (operation === 'UpdateClusterVersion' ? [index] : []));
+    expect(updates).toHaveLength(2);
+    const secondHop = updates[1] ?? -1;
+    // With two hops in one window, the second waits for an insights refresh: the poll that saw it end, then
+    // the one observation that decided the second hop's control plane, and nothing read again before it started.
+    const refreshPoll = calls.slice(0, secondHop).lastIndexOf('DescribeInsightsRefresh');
+    expect(refreshPoll).toBeGreaterThan(updates[0] ?? Infinity);
+    expect(calls.slice(refreshPoll, secondHop).filter((operation) => operation === 'ListNodegroups')).toHaveLength(1);
+  });
+
   it('does one hop per window, says why it stops, and waits out the bake period before the next hop', async () => {
     const box = await fleet({ bakeHours: 48 });
     const first = await runUpgrade(box, { cluster: 'prod-eu', targetVersion: '1.34' });
