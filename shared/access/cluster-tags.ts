@@ -1,6 +1,6 @@
 import { DescribeClusterCommand, type EKSClient, TagResourceCommand } from '@aws-sdk/client-eks';
 
-/** The EKS calls the creator record makes (a narrow port: only these two). */
+/** The creator record's two EKS calls. */
 export async function readCluster(eks: EKSClient, name: string) {
   const { cluster } = await eks.send(new DescribeClusterCommand({ name }));
   return { arn: cluster?.arn, tags: cluster?.tags ?? {}, version: cluster?.version, status: cluster?.status };

@@ -6,8 +6,8 @@ import { type AsgTagWrite, asgBatches, type Ec2TagWrite, ec2Batches } from './wr
 
 /** The AWS calls act makes, and nothing else. */
 export interface ActClients {
-  ec2: Pick<EC2Client, 'send'>;
-  autoscaling: Pick<AutoScalingClient, 'send'>;
+  ec2: EC2Client;
+  autoscaling: AutoScalingClient;
 }
 
 export interface ActLimits {

@@ -14,7 +14,7 @@ export interface AwaitOptions {
  * labels, taints and ASG are final only once it is ACTIVE. Waits (polling DescribeNodegroup on the clock)
  * until it is, or until `maxWaitMs`; returns the last status seen ('GONE' if it was deleted).
  */
-export async function awaitNodegroupActive(eks: Pick<EKSClient, 'send'>, cluster: string, nodegroup: string, options: AwaitOptions): Promise<string> {
+export async function awaitNodegroupActive(eks: EKSClient, cluster: string, nodegroup: string, options: AwaitOptions): Promise<string> {
   const deadline = options.clock.now().getTime() + options.maxWaitMs;
   for (;;) {
     let status: string;

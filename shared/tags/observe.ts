@@ -9,11 +9,11 @@ import { withEksRequestLimitRetry } from '../aws/eks-request-limit-retry.ts';
 import type { AsgObservation, AttachmentObservation, ClusterObservation, InstanceObservation, NodegroupObservation, Tags } from './model.ts';
 import { ASG_NAME_TAG, clusterTag, NODEGROUP_NAME_TAG } from './well-known-tags.ts';
 
-/** The AWS calls observe makes, and nothing else (a narrow port: the fakes stay trivial, the IAM reviewable). */
+/** The clients observe reads through (what it may call is the nodeTags role's: deploy/iam). */
 export interface ObserveClients {
-  eks: Pick<EKSClient, 'send'>;
-  autoscaling: Pick<AutoScalingClient, 'send'>;
-  ec2: Pick<EC2Client, 'send'>;
+  eks: EKSClient;
+  autoscaling: AutoScalingClient;
+  ec2: EC2Client;
 }
 
 export interface ClusterTarget {

@@ -12,7 +12,7 @@ export type ResolvedTrigger = { request: ReconcileRequest } | { skip: string };
  * (EKS: eks:cluster-name and eks:nodegroup-name; self-managed: kubernetes.io/cluster/<name>) or in the
  * configuration's selfManagedGroups.
  */
-export async function resolveTrigger(trigger: TagsTrigger, config: Config, autoscalingFor: (where: { region: string; accountId: string }) => Pick<AutoScalingClient, 'send'>): Promise<ResolvedTrigger> {
+export async function resolveTrigger(trigger: TagsTrigger, config: Config, autoscalingFor: (where: { region: string; accountId: string }) => AutoScalingClient): Promise<ResolvedTrigger> {
   switch (trigger.kind) {
     case 'ignore':
       return { skip: trigger.reason };

@@ -1,4 +1,4 @@
-import { DescribeInstancesCommand, type DescribeInstancesCommandOutput, type Filter } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, type EC2Client, type Filter } from '@aws-sdk/client-ec2';
 
 /**
  * Capacity EKS's own API does not list, seen from EC2 when eksops does not read the cluster API
@@ -7,10 +7,6 @@ import { DescribeInstancesCommand, type DescribeInstancesCommandOutput, type Fil
  * instances some other tooling launched may only carry `aws:eks:cluster-name`, so both are asked for and the
  * instances counted once. Their kubelet versions are not known from EC2: the check reports the skew as unknown.
  */
-export interface Ec2InstancesPort {
-  send(command: DescribeInstancesCommand, options?: { abortSignal?: AbortSignal }): Promise<DescribeInstancesCommandOutput>;
-}
-
 export interface UnmanagedCapacity {
   /** Pending or running instances tagged karpenter.sh/nodepool for this cluster. */
   karpenterInstances: number;
@@ -31,7 +27,7 @@ export const MAX_NODEPOOLS_NAMED = 10;
 const PAGE_SIZE = 1000;
 const MAX_PAGES = 20;
 
-export async function observeUnmanagedCapacity(ec2: Ec2InstancesPort, clusterName: string, options: { signal?: AbortSignal } = {}): Promise<UnmanagedCapacityObservation> {
+export async function observeUnmanagedCapacity(ec2: EC2Client, clusterName: string, options: { signal?: AbortSignal } = {}): Promise<UnmanagedCapacityObservation> {
   const common: Filter[] = [
     { Name: 'tag-key', Values: [KARPENTER_NODEPOOL_TAG] },
     // Terminated instances stay listed for about an hour; stopped ones run no kubelet.

@@ -3,8 +3,8 @@ import { DescribeClusterCommand, DescribeUpdateCommand, type EKSClient, ListUpda
 import { eksLogGroupName } from '../log-source.ts';
 import type { ClusterLoggingSnapshot } from './snapshot.ts';
 
-export type EksReader = Pick<EKSClient, 'send'>;
-export type LogsReader = Pick<CloudWatchLogsClient, 'send'>;
+export type EksReader = EKSClient;
+export type LogsReader = CloudWatchLogsClient;
 
 /** Reads the cluster's logging, its update in progress, its log group and that group's subscription filters. */
 export async function observeClusterLogging(cluster: string, eks: EksReader, logs: LogsReader): Promise<ClusterLoggingSnapshot> {

@@ -38,7 +38,7 @@ export function drainHookChange(existing: LifecycleHook | undefined): DrainHookC
  * when it is missing or differs (a hook of that name is eksops's own: it is converged). Hooks with other names are
  * other people's and are never read for writing nor changed.
  */
-export async function ensureDrainHook(autoscaling: Pick<AutoScalingClient, 'send'>, groupName: string): Promise<DrainHookChange> {
+export async function ensureDrainHook(autoscaling: AutoScalingClient, groupName: string): Promise<DrainHookChange> {
   const described = await autoscaling.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: groupName, LifecycleHookNames: [DRAIN_HOOK_NAME] }));
   const existing = described.LifecycleHooks?.find((hook) => hook.LifecycleHookName === DRAIN_HOOK_NAME);
   const change = drainHookChange(existing);

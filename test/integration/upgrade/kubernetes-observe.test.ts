@@ -183,7 +183,8 @@ describe('observeUnmanagedCapacity against the sandbox EC2', () => {
   });
 
   it('reports an EC2 refusal as unknown instead of failing the pre-flight', async () => {
-    const ec2 = { send: async () => Promise.reject(Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation', $metadata: { httpStatusCode: 403 } })) };
-    expect(await observeUnmanagedCapacity(ec2, 'prod-eu')).toEqual({ error: 'UnauthorizedOperation: You are not authorized to perform this operation.' });
+    const aws = createSandboxAws({ start: '2026-03-02T09:00:00Z' });
+    aws.account.injectFault({ clientName: 'EC2Client', commandName: 'DescribeInstancesCommand', error: () => Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation', $metadata: { httpStatusCode: 403 } }) });
+    expect(await observeUnmanagedCapacity(aws.clients.client(EC2Client), 'prod-eu')).toEqual({ error: 'UnauthorizedOperation: You are not authorized to perform this operation.' });
   });
 });
